@@ -1,0 +1,68 @@
+package org.tornadogpt.graphs;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An ordered list of kernel launches built once per phase (forward, backward, update, decode step)
+ * and run many times by a backend. It also says which buffers are device-resident constants
+ * (copied once), which change on the host before every run, and which the host reads after it;
+ * {@code TornadoBackend} turns these into TaskGraph transfers, {@code JvmBackend} ignores them.
+ */
+public final class Program {
+    private final String name;
+    private final List<Launch> launches = new ArrayList<>();
+    private final List<Object> onceToDevice = new ArrayList<>();
+    private final List<Object> everyToDevice = new ArrayList<>();
+    private final List<Object> everyToHost = new ArrayList<>();
+    private final Set<String> ids = new HashSet<>();
+
+    public Program(String name) {
+        this.name = name;
+    }
+
+    public String name() { return name; }
+
+    public Program add(Launch l) {
+        if (!ids.add(l.id())) throw new IllegalArgumentException("program " + name + ": duplicate task id " + l.id());
+        launches.add(l);
+        return this;
+    }
+
+    /** Buffers copied to the device on the first run only (weights, persistent state). */
+    public Program onceToDevice(Object... buffers) {
+        Collections.addAll(onceToDevice, buffers);
+        return this;
+    }
+
+    /** Buffers the host writes before each run (token ids, targets, per-step scalars). */
+    public Program everyToDevice(Object... buffers) {
+        Collections.addAll(everyToDevice, buffers);
+        return this;
+    }
+
+    /** Buffers the host reads after each run (loss, logits). */
+    public Program everyToHost(Object... buffers) {
+        Collections.addAll(everyToHost, buffers);
+        return this;
+    }
+
+    public List<Launch> launches() { return Collections.unmodifiableList(launches); }
+    public List<Object> onceToDeviceBuffers() { return Collections.unmodifiableList(onceToDevice); }
+    public List<Object> everyToDeviceBuffers() { return Collections.unmodifiableList(everyToDevice); }
+    public List<Object> everyToHostBuffers() { return Collections.unmodifiableList(everyToHost); }
+
+    /** Replaces the launch with the given id (used to attach JVM fast paths). */
+    public void replace(String id, Launch l) {
+        for (int i = 0; i < launches.size(); i++) {
+            if (launches.get(i).id().equals(id)) {
+                launches.set(i, l);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("program " + name + " has no task " + id);
+    }
+}

@@ -1,0 +1,36 @@
+package org.tornadogpt.graphs;
+
+/**
+ * Task ids in one place, so the graph builders, grid schedulers and device choices agree.
+ * Ids are plain identifiers (letters, digits, '_'): TornadoVM derives kernel names from them.
+ */
+public final class TaskNames {
+    private TaskNames() {}
+
+    public static final String ENCODER = "encoder";
+    public static final String LNF = "lnf";
+    public static final String LOGITS = "logits";
+    public static final String CROSS_ENTROPY = "xent";
+    public static final String MEAN_LOSS = "meanloss";
+
+    public static final String LN1 = "ln1";
+    public static final String QKV = "qkv";
+    public static final String ATTENTION = "attn";
+    public static final String ATTN_PROJ = "attproj";
+    public static final String RESIDUAL2 = "res2";
+    public static final String LN2 = "ln2";
+    public static final String FC = "fc";
+    public static final String GELU = "gelu";
+    public static final String FC_PROJ = "fcproj";
+    public static final String RESIDUAL3 = "res3";
+
+    /** Id of a per-layer task, e.g. {@code layer(3, QKV)} is {@code "l3_qkv"}. */
+    public static String layer(int l, String op) {
+        return "l" + l + "_" + op;
+    }
+
+    /** Id of a backward task, e.g. {@code backward(layer(3, QKV))} is {@code "bwd_l3_qkv"}. */
+    public static String backward(String id) {
+        return "bwd_" + id;
+    }
+}

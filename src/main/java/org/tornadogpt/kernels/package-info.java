@@ -1,0 +1,19 @@
+/**
+ * The model's compute, written once as TornadoVM kernels.
+ *
+ * <p>Rules every kernel here obeys (TornadoVM's kernel rules, checked by a unit test that reads the
+ * class files): a public static void method; parameters are {@code FloatArray}, {@code IntArray}
+ * or primitives; no allocation, no exceptions, no recursion, no calls other than the arrays'
+ * {@code get/set/getSize} and {@link uk.ac.manchester.tornado.api.math.TornadoMath}; no
+ * {@code @Reduce} (sums are explicit loops per row); at most 15 parameters.
+ *
+ * <p>Launch convention: the first two parameters are {@code int first, int count} and the one
+ * parallel loop is {@code for (@Parallel int i = 0; i < count; i++) { int r = first + i; ... }}.
+ * TornadoVM is given {@code (0, n)} and maps {@code i} to device threads (global size n); the JVM
+ * runtime splits {@code [0, n)} into chunks and runs them on all cores. A {@code @Parallel} loop
+ * must start at a constant: TornadoVM 5.2's OpenCL backend refuses {@code for (r = first; ...)}.
+ *
+ * <p>Argument order: outputs, saved activations, inputs, weights, then sizes. Buffers are passed
+ * with an element offset ({@code xOff}) so one flat buffer can hold all layers.
+ */
+package org.tornadogpt.kernels;
