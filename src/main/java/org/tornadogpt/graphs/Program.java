@@ -18,6 +18,7 @@ public final class Program {
     private final List<Object> onceToDevice = new ArrayList<>();
     private final List<Object> everyToDevice = new ArrayList<>();
     private final List<Object> everyToHost = new ArrayList<>();
+    private final List<Object> shared = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
 
     public Program(String name) {
@@ -50,10 +51,21 @@ public final class Program {
         return this;
     }
 
+    /**
+     * Device-resident state that several programs read and write and the host never touches
+     * between runs (the KV cache, written by the prefill program and extended by the decode
+     * program). {@code TornadoBackend} must make each program see the others' writes.
+     */
+    public Program shared(Object... buffers) {
+        Collections.addAll(shared, buffers);
+        return this;
+    }
+
     public List<Launch> launches() { return Collections.unmodifiableList(launches); }
     public List<Object> onceToDeviceBuffers() { return Collections.unmodifiableList(onceToDevice); }
     public List<Object> everyToDeviceBuffers() { return Collections.unmodifiableList(everyToDevice); }
     public List<Object> everyToHostBuffers() { return Collections.unmodifiableList(everyToHost); }
+    public List<Object> sharedBuffers() { return Collections.unmodifiableList(shared); }
 
     /** Replaces the launch with the given id (used to attach JVM fast paths). */
     public void replace(String id, Launch l) {

@@ -19,6 +19,9 @@ public interface Backend extends AutoCloseable {
     /** Runs every launch of the program in order; returns when all results are visible to the host. */
     void run(Program program);
 
+    /** Drops whatever is cached for a program that will not run again (plans, chunked arguments). */
+    default void forget(Program program) {}
+
     @Override
     void close();
 }

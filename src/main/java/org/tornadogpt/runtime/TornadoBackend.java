@@ -58,11 +58,18 @@ public final class TornadoBackend implements Backend {
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, p.onceToDeviceBuffers().toArray());
         if (!p.everyToDeviceBuffers().isEmpty())
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, p.everyToDeviceBuffers().toArray());
+        // Shared state (the KV cache): one plan per program cannot yet share device buffers, so
+        // copy it in and out around every run; correct on any device, and the place where
+        // persistOnDevice/consumeFromDevice between the programs' graphs would go.
+        if (!p.sharedBuffers().isEmpty())
+            g.transferToDevice(DataTransferMode.EVERY_EXECUTION, p.sharedBuffers().toArray());
         for (Launch l : p.launches()) {
             l.addTo(g, l.id());
         }
         if (!p.everyToHostBuffers().isEmpty())
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, p.everyToHostBuffers().toArray());
+        if (!p.sharedBuffers().isEmpty())
+            g.transferToHost(DataTransferMode.EVERY_EXECUTION, p.sharedBuffers().toArray());
         ImmutableTaskGraph itg = g.snapshot();
         TornadoExecutionPlan plan = new TornadoExecutionPlan(itg);
         if (device != null) plan.withDevice(device);
