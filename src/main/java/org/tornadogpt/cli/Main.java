@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code tornado-gpt} command: a picocli root whose subcommands do the work. Errors are one
@@ -56,7 +58,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         boolean verbose = Arrays.asList(args).contains("--verbose");
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("tornado-gpt: " + oneLine(ex.getMessage()));
+            err.println("tornado-gpt: " + usageMessage(ex));
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             if (verbose) ex.printStackTrace(err);
             err.flush();
@@ -78,6 +80,18 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command (one of: " + String.join(", ", spec.subcommands().keySet()) + ")");
+    }
+
+    /** picocli's message, except that an unknown option is named alone (not with its value) with close matches. */
+    static String usageMessage(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String m = (first.startsWith("-") ? "unknown option '" : "unexpected argument '") + first + "'";
+            List<String> s = u.getSuggestions();
+            if (!s.isEmpty()) m += " (did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?)";
+            return m;
+        }
+        return oneLine(ex.getMessage());
     }
 
     /** The message of an exception on one line; the class name when it has none. */

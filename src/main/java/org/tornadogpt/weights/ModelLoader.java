@@ -76,6 +76,11 @@ public final class ModelLoader {
         for (GptConfig c : GptConfig.presets().values()) KNOWN_HEADS.put(sizeKey(c.embDim(), c.nLayers()), c.nHeads());
     }
 
+    /** The head count of a known GPT-2 size with C channels and L layers, or null. */
+    static Integer knownHeads(int c, int l) {
+        return KNOWN_HEADS.get(sizeKey(c, l));
+    }
+
     private static long sizeKey(int c, int l) {
         return ((long) c << 32) | l;
     }
@@ -457,7 +462,7 @@ public final class ModelLoader {
                 v = fact.value();
                 r.from.add(f.bookKey + " " + v + " from the tensors");
             } else { // heads: not visible in shapes
-                Integer known = KNOWN_HEADS.get(sizeKey(r.embed, r.layers));
+                Integer known = knownHeads(r.embed, r.layers);
                 if (known == null)
                     throw WeightFormatException.of(file, "the number of attention heads cannot be inferred from the tensor shapes (C = " + r.embed
                             + ", L = " + r.layers + " is not a known GPT-2 size) and no config gives it; pass --heads N or put config.json beside the weights");
