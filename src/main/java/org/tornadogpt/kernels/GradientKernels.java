@@ -61,8 +61,8 @@ public final class GradientKernels {
             if (maxNorm > 0f) {
                 scale = TornadoMath.min(1f, maxNorm / (total + 1e-6f));
             }
-            norm.set(first + i, total);
-            norm.set(first + i + 1, scale);
+            norm.set(0, total);
+            norm.set(1, scale);
         }
     }
 }
