@@ -26,7 +26,7 @@ import org.tornadogpt.weights.ModelLoader;
  * <pre>{@code
  * try (Gpt gpt = Gpt.load(Path.of("gpt2/model.safetensors"))) {
  *     GenerationConfig gc = GenerationConfig.greedy(40)
- *             .withSampler(SamplerConfig.random(42).withTemperature(0.8).withTopK(40));
+ *             .withSampler(SamplerConfig.of(0.8, 42).withTopK(40));
  *     gpt.generate("Every effort moves you", gc, (id, text) -> System.out.print(text));
  * }
  * }</pre>

@@ -1,9 +1,12 @@
 package org.tornadogpt.eval;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import org.tornadogpt.graphs.PrefillGraph;
+import org.tornadogpt.graphs.InferenceBuffers;
+import org.tornadogpt.graphs.InferenceGraphs;
 import org.tornadogpt.graphs.Program;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
@@ -16,15 +19,14 @@ import org.tornadogpt.runtime.Backend;
  * overlap): window k predicts tokens {@code k*context + 1 .. (k+1)*context} from the tokens before
  * them in the same window. Every token after the first is predicted exactly once; the last window
  * is shorter when the tokens do not divide evenly. The loss is the mean over all predicted tokens,
- * perplexity its exponential. Forward-only programs ({@link PrefillGraph.Mode#LOSS}), one per
- * window length.
+ * perplexity its exponential. Forward-only programs ({@link InferenceGraphs#buildLoss}), one per window
+ * length, grouped with an upload for each call and released after it.
  */
 public final class Evaluator implements AutoCloseable {
     private final GptModel model;
     private final Backend backend;
     private final GptConfig cfg;
-    private final Map<Integer, Program> programs = new HashMap<>();
-    private PrefillGraph.Buffers buffers;
+    private InferenceBuffers buffers;
 
     /**
      * @param loss       mean cross-entropy (nats per token)
@@ -60,34 +62,41 @@ public final class Evaluator implements AutoCloseable {
             if (tokens[i] < 0 || tokens[i] >= V)
                 throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i + " is outside the model's vocabulary [0, " + V + ")");
         }
-        if (buffers == null || buffers.maxT < context) {
-            for (Program p : programs.values()) backend.forget(p);
-            programs.clear();
-            buffers = new PrefillGraph.Buffers(cfg, context, true);
-        }
+        if (buffers == null || buffers.maxT != context) buffers = new InferenceBuffers(cfg, context, true, false);
+        Program upload = InferenceGraphs.buildUpload(model, buffers);
+        Map<Integer, Program> programs = new LinkedHashMap<>();
+        for (int from = 0; from < tokens.length - 1; from += context)
+            programs.computeIfAbsent(Math.min(context, tokens.length - 1 - from), t -> InferenceGraphs.buildLoss(model, buffers, upload, t));
+        List<Program> group = new ArrayList<>(List.of(upload));
+        group.addAll(programs.values());
+        backend.group(group.toArray(Program[]::new));
         long start = System.nanoTime();
         double nll = 0;
         long count = 0;
         int windows = 0;
-        for (int from = 0; from < tokens.length - 1; from += context) {
-            int T = Math.min(context, tokens.length - 1 - from);
-            Program p = programs.computeIfAbsent(T, t -> PrefillGraph.build(model, buffers, null, t, PrefillGraph.Mode.LOSS));
-            for (int t = 0; t < T; t++) {
-                buffers.tokens.set(t, tokens[from + t]);
-                buffers.targets.set(t, tokens[from + t + 1]);
+        try {
+            backend.run(upload);
+            for (int from = 0; from < tokens.length - 1; from += context) {
+                int T = Math.min(context, tokens.length - 1 - from);
+                for (int t = 0; t < T; t++) {
+                    buffers.tokens.set(t, tokens[from + t]);
+                    buffers.targets.set(t, tokens[from + t + 1]);
+                }
+                backend.run(programs.get(T));
+                nll += (double) buffers.loss.get(0) * T;
+                count += T;
+                windows++;
             }
-            backend.run(p);
-            nll += (double) buffers.loss.get(0) * T;
-            count += T;
-            windows++;
+        } finally {
+            backend.release(upload);
         }
         double loss = nll / count;
         return new Result(loss, Math.exp(loss), count, windows, System.nanoTime() - start);
     }
 
+    /** Drops the buffers; the backend belongs to the caller. */
     @Override
     public void close() {
-        for (Program p : programs.values()) backend.forget(p);
-        programs.clear();
+        buffers = null;
     }
 }

@@ -38,6 +38,28 @@ public final class DecodeKernels {
     }
 
     /**
+     * out[c] = src[step[1] * C + c]: the row of the last real position of a padded prefill. One thread
+     * per channel: n = C.
+     *
+     * @param out  (C)
+     * @param src  (T, C)
+     * @param step (2); step[1] is the row
+     */
+    public static void copyRow(int first, int count, FloatArray out, FloatArray src, IntArray step, int C) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int c = first + i;
+            out.set(c, src.get(step.get(1) * C + c));
+        }
+    }
+
+    /** out[i] = value. Elementwise: n = the number of elements. */
+    public static void fill(int first, int count, FloatArray out, float value) {
+        for (@Parallel int i = 0; i < count; i++) {
+            out.set(first + i, value);
+        }
+    }
+
+    /**
      * Appends the new position's key and value to the cache: keys[cacheOff + pos*C + c] = k[c],
      * values[...] = v[c] with pos = step[1]. One thread per channel: n = C.
      *

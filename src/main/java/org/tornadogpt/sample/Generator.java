@@ -3,13 +3,14 @@ package org.tornadogpt.sample;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
-import org.tornadogpt.graphs.DecodeGraph;
-import org.tornadogpt.graphs.KvCache;
-import org.tornadogpt.graphs.PrefillGraph;
+import org.tornadogpt.graphs.InferenceBuffers;
+import org.tornadogpt.graphs.InferenceGraphs;
 import org.tornadogpt.graphs.Program;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
@@ -28,32 +29,30 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * Without the cache every token runs the whole cropped context. Both ways compute only the last
  * position's logits, and both give the same tokens.
  *
- * <p>Programs are built on first use and reused (a prefill program per prompt length, keeping the
- * few most recent). Not thread-safe.
+ * <p>The programs ({@link InferenceGraphs}: an upload, a prefill per bucket length 1, 2, 4, ..., Tmax,
+ * and the decode step) are built on first use as one group, so on TornadoVM they share one copy of
+ * the weights and the cache on the device. A prompt is padded to its bucket. Not thread-safe.
  */
 public final class Generator implements AutoCloseable {
-    private static final int PROGRAMS_KEPT = 4;
-
     private final GptModel model;
     private final Backend backend;
     private final GptConfig cfg;
-    private KvCache cache;
-    private DecodeGraph.Buffers decodeBuffers;
+    private InferenceBuffers buffers;
     private Program decode;
-    private PrefillGraph.Buffers prefillBuffers;
-    private final Map<Long, Program> prefills;
+    private final Map<Integer, Program> prefills = new HashMap<>();
+    private Program upload;
     private final float[] logits;
     private Stats last = new Stats(0, 0, 0, 0, 0, 0);
 
     /**
      * Timings of the last {@link #generate} call.
      *
-     * @param promptTokens   tokens in the prompt
-     * @param newTokens      tokens generated
+     * @param promptTokens    tokens in the prompt
+     * @param newTokens       tokens generated
      * @param firstTokenNanos from the call to the first new token (prefill + first sample)
-     * @param totalNanos     the whole call
-     * @param prefills       prefill (or full-context) runs
-     * @param decodeSteps    single-position decode steps
+     * @param totalNanos      the whole call
+     * @param prefills        prefill (or full-context) runs
+     * @param decodeSteps     single-position decode steps
      */
     public record Stats(int promptTokens, int newTokens, long firstTokenNanos, long totalNanos, int prefills, int decodeSteps) {
         /** New tokens per second over the whole call. */
@@ -73,7 +72,6 @@ public final class Generator implements AutoCloseable {
         this.backend = backend;
         this.cfg = model.config();
         this.logits = new float[cfg.vocabSize()];
-        this.prefills = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     public GptModel model() { return model; }
@@ -96,7 +94,7 @@ public final class Generator implements AutoCloseable {
         Sampler sampler = Samplers.create(gc.sampler());
         int[] seq = Arrays.copyOf(prompt, prompt.length + gc.maxNewTokens());
         int len = prompt.length;
-        int cached = 0; // positions 0..cached-1 of the current window are in the KV cache (window starts at 0)
+        int cached = 0; // positions 0..cached-1 of the sequence are in the KV cache (the window still starts at 0)
         int nPrefill = 0, nDecode = 0;
         long start = System.nanoTime(), first = 0;
         for (int n = 0; n < gc.maxNewTokens(); n++) {
@@ -104,8 +102,8 @@ public final class Generator implements AutoCloseable {
                 decodeStep(seq[len - 1], len - 1);
                 nDecode++;
             } else {
-                int T = Math.min(len, Tmax);
-                runContext(seq, len - T, T, gc.kvCache() && len <= Tmax); // a slid window is never extended
+                int T = Math.min(len, Tmax); // the book's idx[:, -context_size:]
+                runContext(seq, len - T, T);
                 nPrefill++;
             }
             cached = gc.kvCache() && len <= Tmax ? len : 0;
@@ -124,52 +122,55 @@ public final class Generator implements AutoCloseable {
         return logits.clone();
     }
 
+    /** Builds the group on first use and uploads weights and cache. */
+    private void ensurePrograms() {
+        if (upload != null) return;
+        buffers = new InferenceBuffers(cfg, cfg.contextLength(), false, true);
+        Program up = InferenceGraphs.buildUpload(model, buffers);
+        List<Program> group = new ArrayList<>(List.of(up));
+        for (int b : InferenceGraphs.buckets(cfg.contextLength())) {
+            Program p = InferenceGraphs.buildPrefill(model, buffers, up, b);
+            prefills.put(b, p);
+            group.add(p);
+        }
+        decode = InferenceGraphs.buildDecode(model, buffers, up);
+        group.add(decode);
+        backend.group(group.toArray(Program[]::new));
+        backend.run(up);
+        upload = up;
+    }
+
     private void decodeStep(int token, int position) {
-        if (decode == null) {
-            ensureCache();
-            decodeBuffers = new DecodeGraph.Buffers(cfg);
-            decode = DecodeGraph.build(model, cache, decodeBuffers);
-        }
-        cache.setStep(token, position);
+        ensurePrograms();
+        buffers.step.set(0, token);
+        buffers.step.set(1, position);
         backend.run(decode);
-        copyLogits(decodeBuffers.logits);
+        copyLogits();
     }
 
-    /** Runs tokens seq[from .. from+T) at positions 0..T-1; fills the cache when asked. */
-    private void runContext(int[] seq, int from, int T, boolean fillCache) {
-        if (prefillBuffers == null) prefillBuffers = new PrefillGraph.Buffers(cfg, cfg.contextLength(), false);
-        if (fillCache) ensureCache();
-        PrefillGraph.Mode mode = fillCache ? PrefillGraph.Mode.FILL_CACHE : PrefillGraph.Mode.LAST_LOGITS;
-        long key = ((long) mode.ordinal() << 32) | T;
-        Program p = prefills.get(key);
-        if (p == null) {
-            p = PrefillGraph.build(model, prefillBuffers, cache, T, mode);
-            prefills.put(key, p);
-            if (prefills.size() > PROGRAMS_KEPT) {
-                var eldest = prefills.entrySet().iterator().next();
-                backend.forget(eldest.getValue());
-                prefills.remove(eldest.getKey());
-            }
-        }
-        for (int t = 0; t < T; t++) prefillBuffers.tokens.set(t, seq[from + t]);
-        backend.run(p);
-        copyLogits(prefillBuffers.lastLogits);
+    /** Runs seq[from .. from+T) at positions 0..T-1, padded to its bucket; fills the cache. */
+    private void runContext(int[] seq, int from, int T) {
+        ensurePrograms();
+        int bucket = InferenceGraphs.bucket(T, cfg.contextLength());
+        for (int t = 0; t < T; t++) buffers.tokens.set(t, seq[from + t]);
+        for (int t = T; t < bucket; t++) buffers.tokens.set(t, 0);
+        buffers.step.set(0, 0);
+        buffers.step.set(1, T - 1);
+        backend.run(prefills.get(bucket));
+        copyLogits();
     }
 
-    private void ensureCache() {
-        if (cache == null) cache = new KvCache(cfg);
+    private void copyLogits() {
+        MemorySegment.copy(buffers.lastLogits.getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
     }
 
-    private void copyLogits(FloatArray src) {
-        MemorySegment.copy(src.getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-    }
-
-    /** Frees the programs; the backend itself belongs to the caller. */
+    /** Frees the programs (on TornadoVM their device memory); the backend itself belongs to the caller. */
     @Override
     public void close() {
-        for (Program p : prefills.values()) backend.forget(p);
-        prefills.clear();
-        if (decode != null) backend.forget(decode);
+        if (upload != null) backend.release(upload);
+        upload = null;
         decode = null;
+        prefills.clear();
+        buffers = null;
     }
 }

@@ -1,46 +1,38 @@
 package org.tornadogpt.sample;
 
-import java.util.Locale;
-
 /**
- * How the next token is chosen from the logits of the last position.
+ * How to pick the next token from a row of logits.
  *
- * <p>{@code temperature == 0} is greedy decoding (argmax; the other settings are then ignored).
- * Otherwise, in this order: logits are divided by the temperature; only the {@code topK} largest
- * are kept ({@code 0} = all); softmax; tokens with probability below {@code minP} times the largest
- * are dropped ({@code 0} = off); only the smallest set of most likely tokens whose probability mass
- * reaches {@code topP} is kept ({@code 1} = off); one token is drawn from what is left,
- * renormalised. Draws come from a generator seeded with {@code seed}, so the same seed, model and
- * prompt give the same tokens.
- *
- * @param temperature 0 (greedy) or positive
- * @param topK        0 (off) or the number of most likely tokens kept
- * @param topP        in (0, 1]; 1 is off
- * @param minP        in [0, 1); 0 is off
- * @param seed        seed of the random draws
+ * @param temperature 0 for greedy argmax; otherwise logits are divided by it (lower is sharper)
+ * @param topK        keep only the {@code topK} most likely tokens; {@code <= 0} keeps all
+ * @param topP        then keep the smallest set of most likely tokens whose probability mass reaches
+ *                    {@code topP} (nucleus sampling); {@code >= 1} keeps all; must be {@code > 0}
+ * @param minP        then drop tokens whose probability is below {@code minP} times the most likely
+ *                    token's; 0 disables; must be in {@code [0, 1]}
+ * @param seed        seed of the random generator: the same seed gives the same draws
  */
 public record SamplerConfig(double temperature, int topK, double topP, double minP, long seed) {
 
     public SamplerConfig {
-        if (!(temperature >= 0) || Double.isInfinite(temperature))
-            throw new IllegalArgumentException("temperature must be 0 (greedy) or a positive number, got " + temperature);
-        if (topK < 0) throw new IllegalArgumentException("top-k must be 0 (off) or positive, got " + topK);
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
-        if (!(minP >= 0 && minP < 1)) throw new IllegalArgumentException("min-p must be in [0, 1), got " + minP);
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be finite and >= 0: " + temperature);
+        }
+        if (!(topP > 0)) {
+            throw new IllegalArgumentException("topP must be > 0 (>= 1 disables it): " + topP);
+        }
+        if (!(minP >= 0 && minP <= 1)) {
+            throw new IllegalArgumentException("minP must be in [0, 1] (0 disables it): " + minP);
+        }
     }
 
-    /** Argmax decoding. */
+    /** Greedy decoding: always the most likely token (lowest index on ties). */
     public static SamplerConfig greedy() {
         return new SamplerConfig(0, 0, 1, 0, 0);
     }
 
-    /** Plain sampling from the softmax (temperature 1, no filters) with the given seed. */
-    public static SamplerConfig random(long seed) {
-        return new SamplerConfig(1, 0, 1, 0, seed);
-    }
-
-    public boolean isGreedy() {
-        return temperature == 0;
+    /** Plain sampling from the softmax at a temperature, no filtering. */
+    public static SamplerConfig of(double temperature, long seed) {
+        return new SamplerConfig(temperature, 0, 1, 0, seed);
     }
 
     public SamplerConfig withTemperature(double t) {
@@ -63,10 +55,8 @@ public record SamplerConfig(double temperature, int topK, double topP, double mi
         return new SamplerConfig(temperature, topK, topP, minP, s);
     }
 
-    @Override
-    public String toString() {
-        if (isGreedy()) return "greedy";
-        return String.format(Locale.ROOT, "temperature %.3g, top-k %s, top-p %.3g, min-p %.3g, seed %d",
-                temperature, topK == 0 ? "off" : Integer.toString(topK), topP, minP, seed);
+    /** True if this config always picks the argmax. */
+    public boolean isGreedy() {
+        return temperature == 0;
     }
 }

@@ -112,7 +112,7 @@ class GenerateBehaviourTest {
         try (Gpt gpt = Gpt.load(gpt2Vocab)) {
             StringBuilder streamed = new StringBuilder();
             int[] count = {0};
-            GenerationConfig gc = new GenerationConfig(12, -1, true, SamplerConfig.random(3));
+            GenerationConfig gc = new GenerationConfig(12, -1, true, SamplerConfig.of(1.0, 3));
             String got = gpt.generate(prompt, gc, new TokenListener() {
                 @Override
                 public void onToken(int id, String t) {
@@ -151,7 +151,7 @@ class GenerateBehaviourTest {
     void badSamplerSettingsAreUsageErrors() {
         Cli r = Cli.run("generate", "-w", TINY.toString(), "--prompt-ids", "1", "--top-p", "0");
         assertEquals(2, r.code(), r.toString());
-        assertEquals("tornado-gpt: top-p must be in (0, 1], got 0.0", r.errLines()[0]);
+        assertEquals("tornado-gpt: topP must be > 0 (>= 1 disables it): 0.0", r.errLines()[0]);
         Cli v = Cli.run("generate", "-w", TINY.toString(), "--prompt-ids", "1,99", "--ids");
         assertEquals(2, v.code(), v.toString());
         assertTrue(v.errLines()[0].contains("prompt token id 99 is outside the model's vocabulary [0, 64)"), v.toString());
