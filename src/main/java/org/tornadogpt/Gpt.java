@@ -2,6 +2,7 @@ package org.tornadogpt;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import org.tornadogpt.eval.Evaluator;
@@ -17,6 +18,7 @@ import org.tornadogpt.tokenizer.Tokenizer;
 import org.tornadogpt.weights.LoadOptions;
 import org.tornadogpt.weights.LoadedModel;
 import org.tornadogpt.weights.ModelLoader;
+import org.tornadogpt.weights.WeightFormatException;
 
 /**
  * The library in one object: load a model, generate text or token ids (streamed through a
@@ -31,8 +33,9 @@ import org.tornadogpt.weights.ModelLoader;
  * }
  * }</pre>
  *
- * <p>The tokenizer is GPT-2's byte-level BPE when the model's vocabulary has GPT-2's 50257 tokens;
- * other models work on token ids unless a tokenizer is given ({@link #withTokenizer}).
+ * <p>The tokenizer is the one stored with a tornado-gpt checkpoint, else GPT-2's byte-level BPE when
+ * the model's vocabulary has GPT-2's 50257 tokens; other models work on token ids unless a tokenizer
+ * is given ({@link #withTokenizer}).
  * Not thread-safe: one generation or evaluation at a time.
  */
 public final class Gpt implements AutoCloseable {
@@ -73,7 +76,17 @@ public final class Gpt implements AutoCloseable {
             if (ownsBackend) backend.close();
             throw e;
         }
-        return new Gpt(lm.model(), lm, backend, ownsBackend, defaultTokenizer(lm.model().config()));
+        Tokenizer tok;
+        try {
+            Map<String, String> tm = lm.tokenizerMetadata();
+            tok = tm.isEmpty() ? defaultTokenizer(lm.model().config()) : Tokenizer.fromMetadata(tm);
+            if (tok != null && tok.vocabSize() > lm.model().config().vocabSize())
+                throw new IllegalArgumentException("the tokenizer has " + tok.vocabSize() + " ids, the model's vocabulary only " + lm.model().config().vocabSize());
+        } catch (IllegalArgumentException e) {
+            if (ownsBackend) backend.close();
+            throw new WeightFormatException(lm.source() + ": bad tokenizer metadata: " + e.getMessage(), e);
+        }
+        return new Gpt(lm.model(), lm, backend, ownsBackend, tok);
     }
 
     /** Wraps a model already in memory (e.g. one being trained); the backend stays the caller's. */
