@@ -156,7 +156,8 @@ public final class JvmBackend implements Backend {
 
     /**
      * Prints the time spent per launch id since the last reset, layer numbers folded, largest
-     * first, with the share of the total; {@code perRun} divides by that many runs (steps).
+     * first, with the share of the total and, for matrix products, the achieved GFLOP/s;
+     * {@code perRun} divides by that many runs (steps).
      */
     public void printProfile(PrintStream out, int perRun) {
         Map<String, long[]> byId = new TreeMap<>();
@@ -165,17 +166,19 @@ public final class JvmBackend implements Backend {
             for (Chunked ch : c.launches()) {
                 if (ch.runs == 0) continue;
                 String key = ch.launch.id().replaceAll("l\\d+_", "l*_") + (ch.fast != null ? "" : " (portable)");
-                long[] v = byId.computeIfAbsent(key, k -> new long[2]);
+                long[] v = byId.computeIfAbsent(key, k -> new long[3]);
                 v[0] += ch.nanos;
                 v[1] += ch.runs;
+                v[2] += (long) (FastPaths.matmulFlops(ch.launch) * ch.runs);
                 total += ch.nanos;
             }
         long tot = total;
         int div = Math.max(1, perRun);
-        out.printf(Locale.ROOT, "%-40s %10s %7s %8s%n", "launch", "ms/run", "share", "calls");
+        out.printf(Locale.ROOT, "%-40s %10s %7s %8s %9s%n", "launch", "ms/run", "share", "calls", "GFLOP/s");
         byId.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).forEach(e ->
-                out.printf(Locale.ROOT, "%-40s %10.2f %6.1f%% %8d%n", e.getKey(), e.getValue()[0] / 1e6 / div,
-                        100.0 * e.getValue()[0] / Math.max(1, tot), e.getValue()[1] / div));
+                out.printf(Locale.ROOT, "%-40s %10.2f %6.1f%% %8d %9s%n", e.getKey(), e.getValue()[0] / 1e6 / div,
+                        100.0 * e.getValue()[0] / Math.max(1, tot), e.getValue()[1] / div,
+                        e.getValue()[2] == 0 ? "" : String.format(Locale.ROOT, "%.1f", e.getValue()[2] / (double) e.getValue()[0])));
         out.printf(Locale.ROOT, "%-40s %10.2f%n", "total", tot / 1e6 / div);
     }
 

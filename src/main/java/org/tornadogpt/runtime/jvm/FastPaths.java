@@ -162,6 +162,17 @@ public final class FastPaths {
         return null;
     }
 
+    /** Floating-point operations of a matrix-product launch (2 per multiply-add), 0 for other kernels. */
+    public static double matmulFlops(Launch l) {
+        Object t = l.task();
+        Object[] a = l.args();
+        double count = i(a[1]);
+        if (t == Kernels.MATMUL_FORWARD) return 2 * count * i(a[9]);         // N*OC outputs, C deep
+        if (t == Kernels.MATMUL_BACKWARD_INPUT) return 2 * count * i(a[9]);  // N*C outputs, OC deep
+        if (t == Kernels.MATMUL_BACKWARD_WEIGHT) return 2 * count * i(a[8]); // OC*C outputs, N deep
+        return 0;
+    }
+
     // ------------------------------------------------------------------------------------------
     // matrix products
     // ------------------------------------------------------------------------------------------
