@@ -1,6 +1,7 @@
 package org.tornadogpt.runtime;
 
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.tornadogpt.graphs.Launch;
@@ -25,6 +26,7 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  */
 public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
+    private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
     private final Map<Program, TornadoExecutionPlan> plans = new IdentityHashMap<>();
     private int graphCounter;
 
@@ -33,7 +35,29 @@ public final class TornadoBackend implements Backend {
     }
 
     public TornadoBackend(TornadoDevice device) {
+        this(device, Map.of());
+    }
+
+    /**
+     * @param device       the device for every program, or null for TornadoVM's default device
+     * @param phaseDevices devices for single phases: a program whose name is the key, or starts
+     *                     with the key and '_', runs there (e.g. "backward" or "forward", which also
+     *                     covers "forward_loss"). Each program is its own execution plan, so
+     *                     programs on different devices share data only through what the programs
+     *                     move to and from the host.
+     */
+    public TornadoBackend(TornadoDevice device, Map<String, TornadoDevice> phaseDevices) {
         this.device = device;
+        this.phaseDevices = new LinkedHashMap<>(phaseDevices);
+    }
+
+    /** The device a program runs on (null: TornadoVM's default). */
+    public TornadoDevice deviceFor(String programName) {
+        for (var e : phaseDevices.entrySet()) {
+            String k = e.getKey();
+            if (programName.equals(k) || programName.startsWith(k + "_")) return e.getValue();
+        }
+        return device;
     }
 
     @Override
@@ -43,7 +67,9 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public String description() {
-        return "TornadoVM API, device " + (device == null ? "default" : device.getDeviceName());
+        StringBuilder sb = new StringBuilder("TornadoVM API, device ").append(device == null ? "default" : device.getDeviceName());
+        phaseDevices.forEach((k, v) -> sb.append(", ").append(k).append(" on ").append(v.getDeviceName()));
+        return sb.toString();
     }
 
     @Override
@@ -65,7 +91,8 @@ public final class TornadoBackend implements Backend {
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, p.everyToHostBuffers().toArray());
         ImmutableTaskGraph itg = g.snapshot();
         TornadoExecutionPlan plan = new TornadoExecutionPlan(itg);
-        if (device != null) plan.withDevice(device);
+        TornadoDevice d = deviceFor(p.name());
+        if (d != null) plan.withDevice(d);
         return plan;
     }
 
