@@ -175,14 +175,21 @@ public final class Bench {
             check = w.checkValue();
         } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
             say("bench: %s: failed: %s%n", label, TornadoDevices.oneLine(e));
+            if (System.getenv("TORNADO_GPT_TRACE") != null) e.printStackTrace(progress);
             return new BenchRow(t.device(), t.deviceId(), t.backend(), t.backendType(), cfg.workload().label, cfg.modelName(),
                     cfg.batchSize(), cfg.context(), cfg.warmup(), cfg.steps(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    PeakRss.peakBytes(), Double.NaN, Double.NaN, e.getClass().getSimpleName() + ": " + TornadoDevices.oneLine(e));
+                    PeakRss.peakBytes(), Double.NaN, Double.NaN, describe(e));
         }
         double median = median(ms), min = Arrays.stream(ms).min().orElse(Double.NaN);
         return new BenchRow(t.device(), t.deviceId(), t.backend(), t.backendType(), cfg.workload().label, cfg.modelName(),
                 cfg.batchSize(), cfg.context(), cfg.warmup(), cfg.steps(), median, min, tokens / (median / 1e3),
                 flops / (median / 1e3) / 1e9, PeakRss.peakBytes(), check, Double.NaN, null);
+    }
+
+    /** "Class: message", or just the class when there is no message. */
+    static String describe(Throwable e) {
+        String m = TornadoDevices.oneLine(e), c = e.getClass().getSimpleName();
+        return m.equals(c) ? c : c + ": " + m;
     }
 
     private void say(String fmt, Object... args) {

@@ -1,8 +1,13 @@
 package org.tornadogpt.runtime;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Launch;
 import org.tornadogpt.graphs.Program;
@@ -15,10 +20,11 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
- * Runs programs through the TornadoVM API: each program becomes one TaskGraph (its launches as
- * tasks, in order) snapshotted into an ImmutableTaskGraph and a TornadoExecutionPlan, built on the
- * first run and reused. Constants (weights) are transferred on the first execution only, inputs on
- * every execution, and only the program's host outputs come back.
+ * Runs programs through the TornadoVM API: each program becomes TaskGraphs (its launches as tasks,
+ * in order; several graphs of at most {@link #TASKS_PER_GRAPH} tasks when it is long, passing buffers
+ * on the device with persistOnDevice/consumeFromDevice) snapshotted into one TornadoExecutionPlan,
+ * built on the first run and reused. Constants (weights) are transferred on the first execution
+ * only, inputs on every execution, and only the program's host outputs come back.
  *
  * <p>With TornadoVM's SDK on the module path this JIT-compiles the kernels for the chosen device
  * (OpenCL, PTX or SPIR-V). With the project's JVM implementation of the API the plan runs the same
@@ -27,8 +33,7 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
     private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
-    private final Map<Program, TornadoExecutionPlan> plans = new IdentityHashMap<>();
-    private int graphCounter;
+    private final Map<Program, Planned> plans = new IdentityHashMap<>();
 
     public TornadoBackend() {
         this(null);
@@ -74,37 +79,130 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public void run(Program program) {
-        TornadoExecutionPlan plan = plans.computeIfAbsent(program, this::plan);
-        plan.execute();
+        Planned pl = plans.computeIfAbsent(program, this::plan);
+        if (pl.graphs() == 1) {
+            pl.plan().execute();
+        } else {
+            // one graph at a time: TornadoVM hands persisted buffers from the graph executed last
+            // to the next (plan.execute() would run them all without that hand-over)
+            for (int k = 0; k < pl.graphs(); k++) pl.plan().withGraph(k).execute();
+        }
     }
 
-    private TornadoExecutionPlan plan(Program p) {
-        TaskGraph g = new TaskGraph(p.name() + "_" + (graphCounter++));
-        if (!p.onceToDeviceBuffers().isEmpty())
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, p.onceToDeviceBuffers().toArray());
-        if (!p.everyToDeviceBuffers().isEmpty())
-            g.transferToDevice(DataTransferMode.EVERY_EXECUTION, p.everyToDeviceBuffers().toArray());
-        for (Launch l : p.launches()) {
-            l.addTo(g, l.id());
+    /** A program's execution plan and how many graphs it has. */
+    private record Planned(TornadoExecutionPlan plan, int graphs) {}
+
+    private Planned plan(Program p) {
+        String base = p.name() + "_" + GRAPH_IDS.getAndIncrement();
+        List<Segment> segments = segments(p, TASKS_PER_GRAPH, base);
+        ImmutableTaskGraph[] graphs = new ImmutableTaskGraph[segments.size()];
+        for (int k = 0; k < graphs.length; k++) {
+            Segment s = segments.get(k);
+            TaskGraph g = new TaskGraph(s.name());
+            s.consume().forEach((from, objs) -> g.consumeFromDevice(from, objs.toArray()));
+            if (!s.onceIn().isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, s.onceIn().toArray());
+            if (!s.everyIn().isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, s.everyIn().toArray());
+            for (Launch l : s.launches()) l.addTo(g, l.id());
+            if (!s.persist().isEmpty()) g.persistOnDevice(s.persist().toArray());
+            if (!s.everyOut().isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, s.everyOut().toArray());
+            graphs[k] = g.snapshot();
         }
-        if (!p.everyToHostBuffers().isEmpty())
-            g.transferToHost(DataTransferMode.EVERY_EXECUTION, p.everyToHostBuffers().toArray());
-        ImmutableTaskGraph itg = g.snapshot();
-        TornadoExecutionPlan plan = new TornadoExecutionPlan(itg);
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs);
         TornadoDevice d = deviceFor(p.name());
         if (d != null) plan.withDevice(d);
-        return plan;
+        return new Planned(plan, graphs.length);
+    }
+
+    /**
+     * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
+     * tasks of our arity) and compiles it into a bytecode buffer of {@code
+     * -Dtornado.tvm.maxbytecodesize} bytes, so a program longer than this becomes several graphs in
+     * one execution plan, run in order, passing buffers on the device. Override with
+     * {@code -Dtornadogpt.tasksPerGraph=N}.
+     */
+    static final int TASKS_PER_GRAPH = Math.max(1, Integer.getInteger("tornadogpt.tasksPerGraph", 32));
+
+    private static final AtomicInteger GRAPH_IDS = new AtomicInteger();
+
+    /**
+     * One TaskGraph of a program: its launches, and its data movement. {@code consume} maps the name
+     * of the graph before to the buffers taken over from it on the device; {@code persist} are the
+     * buffers the next graph takes over from this one.
+     */
+    record Segment(String name, List<Launch> launches, List<Object> onceIn, List<Object> everyIn,
+                   Map<String, List<Object>> consume, List<Object> persist, List<Object> everyOut) {}
+
+    /**
+     * Cuts a program into graphs of at most {@code maxTasks} launches. A buffer (any non-scalar
+     * argument) is copied in by the first graph that uses it (once for the program's constants,
+     * every run for its inputs) and copied out by the last graph that uses it when the host reads
+     * it. In between it stays on the device: every graph from its first use up to (not including)
+     * its last use persists it, and every graph after its first use up to its last use consumes it
+     * from the graph just before, whether or not that graph's own tasks use it. (TornadoVM 5.2 takes
+     * over consumed buffers only from the graph executed just before, see
+     * {@code TornadoTaskGraph.updatePersistedObjectState}.) Buffers a program declares but no
+     * launch uses are left alone.
+     */
+    static List<Segment> segments(Program p, int maxTasks, String base) {
+        List<Launch> all = p.launches();
+        int n = Math.max(1, (all.size() + maxTasks - 1) / maxTasks);
+        List<List<Launch>> parts = new ArrayList<>();
+        for (int k = 0; k < n; k++) parts.add(all.subList(k * all.size() / n, (k + 1) * all.size() / n));
+        // first and last graph that uses each buffer, in order of first use
+        Map<Object, int[]> span = new IdentityHashMap<>();
+        List<Object> order = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            for (Launch l : parts.get(k)) {
+                for (Object a : l.args()) {
+                    if (a instanceof Number || a instanceof Boolean || a == null) continue;
+                    int kk = k;
+                    span.computeIfAbsent(a, x -> {
+                        order.add(x);
+                        return new int[] {kk, kk};
+                    })[1] = k;
+                }
+            }
+        }
+        Set<Object> once = identitySet(p.onceToDeviceBuffers()), every = identitySet(p.everyToDeviceBuffers()),
+                out = identitySet(p.everyToHostBuffers());
+        List<Segment> segs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            String name = n == 1 ? base : base + "_g" + k;
+            List<Object> onceIn = new ArrayList<>(), everyIn = new ArrayList<>(), persist = new ArrayList<>(),
+                    everyOut = new ArrayList<>(), consumed = new ArrayList<>();
+            for (Object b : order) {
+                int first = span.get(b)[0], last = span.get(b)[1];
+                if (k < first || k > last) continue;
+                if (k == first) {
+                    if (once.contains(b)) onceIn.add(b);
+                    else if (every.contains(b)) everyIn.add(b);
+                } else {
+                    consumed.add(b);
+                }
+                if (k < last) persist.add(b);
+                else if (out.contains(b)) everyOut.add(b);
+            }
+            Map<String, List<Object>> consume = consumed.isEmpty() ? Map.of() : Map.of(base + "_g" + (k - 1), consumed);
+            segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut));
+        }
+        return segs;
+    }
+
+    private static Set<Object> identitySet(List<Object> xs) {
+        Set<Object> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        s.addAll(xs);
+        return s;
     }
 
     /** Frees the plan of a program that is no longer used. */
     public void forget(Program p) {
-        TornadoExecutionPlan plan = plans.remove(p);
-        if (plan != null) closeQuietly(plan);
+        Planned pl = plans.remove(p);
+        if (pl != null) closeQuietly(pl.plan());
     }
 
     @Override
     public void close() {
-        for (TornadoExecutionPlan plan : plans.values()) closeQuietly(plan);
+        for (Planned pl : plans.values()) closeQuietly(pl.plan());
         plans.clear();
     }
 
