@@ -21,15 +21,21 @@ final class ForwardWorkload implements Workload {
         this.runner = new ModelRunner(model, backend);
         this.B = B;
         this.T = T;
-        SplittableRandom rng = new SplittableRandom(seed);
-        int V = model.config().vocabSize();
-        inputs = new int[B * T];
-        targets = new int[B * T];
-        for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = rng.nextInt(V);
-            targets[i] = rng.nextInt(V);
-        }
+        int[][] batch = randomBatch(model.config().vocabSize(), B * T, seed);
+        inputs = batch[0];
+        targets = batch[1];
         flops = Flops.forward(model.config(), B, T);
+    }
+
+    /** Random inputs and targets of n tokens each, from the seed. */
+    static int[][] randomBatch(int V, int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] in = new int[n], tg = new int[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = rng.nextInt(V);
+            tg[i] = rng.nextInt(V);
+        }
+        return new int[][] {in, tg};
     }
 
     @Override

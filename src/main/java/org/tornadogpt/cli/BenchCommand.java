@@ -74,24 +74,18 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<BenchRow> rows;
-        try {
-            if (json && csv) throw new IllegalArgumentException("--json and --csv are exclusive");
-            for (String b : backends)
-                if (!List.of("all", "jvm", "tornado").contains(b))
-                    throw new IllegalArgumentException("--backends " + b + ": expected all, jvm or tornado");
-            Bench.Kind kind = Bench.Kind.parse(workload);
-            String why = Bench.unavailableReason(kind);
-            if (why != null) throw new IllegalArgumentException(why);
-            GptConfig cfg = Bench.parseModel(model);
-            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-            var config = new Bench.Config(kind, model, cfg, batchSize, context, n, !noFastPaths, backends, warmup, steps, seed);
-            rows = new Bench(config, err).run();
-        } catch (IllegalArgumentException e) {
-            err.println("tornado-gpt bench: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
+        // bad choices are IllegalArgumentExceptions: Main prints them on one line (exit code 2)
+        if (json && csv) throw new IllegalArgumentException("--json and --csv are exclusive");
+        for (String b : backends)
+            if (!List.of("all", "jvm", "tornado").contains(b))
+                throw new IllegalArgumentException("--backends " + b + ": expected all, jvm or tornado");
+        Bench.Kind kind = Bench.Kind.parse(workload);
+        String why = Bench.unavailableReason(kind);
+        if (why != null) throw new IllegalArgumentException(why);
+        GptConfig cfg = Bench.parseModel(model);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        var config = new Bench.Config(kind, model, cfg, batchSize, context, n, !noFastPaths, backends, warmup, steps, seed);
+        List<BenchRow> rows = new Bench(config, err).run();
         out.print(json ? BenchReport.jsonLines(rows) : csv ? BenchReport.csv(rows) : BenchReport.table(rows));
         out.flush();
         return rows.stream().allMatch(BenchRow::ok) ? 0 : 1;

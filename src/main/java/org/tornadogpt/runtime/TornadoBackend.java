@@ -2,6 +2,7 @@ package org.tornadogpt.runtime;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +16,25 @@ import org.tornadogpt.graphs.Program;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
- * Runs programs through the TornadoVM API: each program becomes TaskGraphs (its launches as tasks,
- * in order; several graphs of at most {@link #TASKS_PER_GRAPH} tasks when it is long, passing buffers
- * on the device with persistOnDevice/consumeFromDevice) snapshotted into one TornadoExecutionPlan,
- * built on the first run and reused. Constants (weights) are transferred on the first execution
- * only, inputs on every execution, and only the program's host outputs come back.
+ * Runs programs through the TornadoVM API. A program becomes TaskGraphs (its launches as tasks, in
+ * order; several graphs of at most {@link #TASKS_PER_GRAPH} tasks when it is long) in a
+ * TornadoExecutionPlan, built on the first run and reused. Constants (weights) are transferred on
+ * the first execution only, inputs on every execution, and only the program's host outputs come
+ * back.
+ *
+ * <p>A {@linkplain #group group} of programs becomes one plan holding the graphs of all of them;
+ * buffers a program persists are consumed by the later programs from the device
+ * ({@code persistOnDevice}/{@code consumeFromDevice}), so parameters, gradients and optimizer state
+ * never leave the device during training. {@link #toHost} copies persisted buffers back on demand
+ * through the last execution result. Graphs run one at a time ({@code withGraph(i).execute()}):
+ * TornadoVM 5.2 hands a consumed buffer over from the graph executed just before, so a buffer that
+ * lives across graphs is consumed and persisted by every graph in between (see {@link #segments}).
  *
  * <p>With TornadoVM's SDK on the module path this JIT-compiles the kernels for the chosen device
  * (OpenCL, PTX or SPIR-V). With the project's JVM implementation of the API the plan runs the same
@@ -33,7 +43,21 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
     private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
-    private final Map<Program, Planned> plans = new IdentityHashMap<>();
+    private final Map<Program, Member> members = new IdentityHashMap<>();
+    private final Map<TornadoExecutionPlan, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
+
+    /**
+     * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
+     * tasks of our arity; more overflow with a {@code BufferOverflowException}) and compiles it into
+     * a bytecode buffer of {@code -Dtornado.tvm.maxbytecodesize} bytes (tornado-config/tornado.args),
+     * so a longer program becomes several graphs. Override with {@code -Dtornadogpt.tasksPerGraph=N}.
+     */
+    static final int TASKS_PER_GRAPH = Math.max(1, Integer.getInteger("tornadogpt.tasksPerGraph", 32));
+
+    private static final AtomicInteger GRAPH_IDS = new AtomicInteger();
+
+    /** A program's plan, the indexes of its graphs in that plan, and its group. */
+    private record Member(TornadoExecutionPlan plan, int firstGraph, int graphs, List<Program> group) {}
 
     public TornadoBackend() {
         this(null);
@@ -46,10 +70,9 @@ public final class TornadoBackend implements Backend {
     /**
      * @param device       the device for every program, or null for TornadoVM's default device
      * @param phaseDevices devices for single phases: a program whose name is the key, or starts
-     *                     with the key and '_', runs there (e.g. "backward" or "forward", which also
-     *                     covers "forward_loss"). Each program is its own execution plan, so
-     *                     programs on different devices share data only through what the programs
-     *                     move to and from the host.
+     *                     with the key and '_', runs there (e.g. "backward", or "forward", which also
+     *                     covers "forward_loss"). A group runs on the device of its first program;
+     *                     programs on different devices share data only through the host.
      */
     public TornadoBackend(TornadoDevice device, Map<String, TornadoDevice> phaseDevices) {
         this.device = device;
@@ -79,113 +102,140 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public void run(Program program) {
-        Planned pl = plans.computeIfAbsent(program, this::plan);
-        if (pl.graphs() == 1) {
-            pl.plan().execute();
+        Member m = members.get(program);
+        if (m == null) {
+            group(program);
+            m = members.get(program);
+        }
+        TornadoExecutionPlan plan = m.plan();
+        boolean single = m.graphs() == 1 && m.group().size() == 1;
+        TornadoExecutionResult r = null;
+        if (single) {
+            r = plan.execute();
         } else {
-            // one graph at a time: TornadoVM hands persisted buffers from the graph executed last
-            // to the next (plan.execute() would run them all without that hand-over)
-            for (int k = 0; k < pl.graphs(); k++) pl.plan().withGraph(k).execute();
+            for (int k = 0; k < m.graphs(); k++) r = plan.withGraph(m.firstGraph() + k).execute();
         }
+        lastResults.put(plan, r);
     }
 
-    /** A program's execution plan and how many graphs it has. */
-    private record Planned(TornadoExecutionPlan plan, int graphs) {}
-
-    private Planned plan(Program p) {
-        String base = p.name() + "_" + GRAPH_IDS.getAndIncrement();
-        List<Segment> segments = segments(p, TASKS_PER_GRAPH, base);
-        ImmutableTaskGraph[] graphs = new ImmutableTaskGraph[segments.size()];
-        for (int k = 0; k < graphs.length; k++) {
-            Segment s = segments.get(k);
-            TaskGraph g = new TaskGraph(s.name());
-            s.consume().forEach((from, objs) -> g.consumeFromDevice(from, objs.toArray()));
-            if (!s.onceIn().isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, s.onceIn().toArray());
-            if (!s.everyIn().isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, s.everyIn().toArray());
-            for (Launch l : s.launches()) l.addTo(g, l.id());
-            if (!s.persist().isEmpty()) g.persistOnDevice(s.persist().toArray());
-            if (!s.everyOut().isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, s.everyOut().toArray());
-            graphs[k] = g.snapshot();
+    @Override
+    public void group(Program... programs) {
+        List<Program> group = List.of(programs);
+        Map<Program, String> lastGraphOf = new HashMap<>();
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        int[] first = new int[programs.length], count = new int[programs.length];
+        for (int i = 0; i < programs.length; i++) {
+            Program p = programs[i];
+            if (members.containsKey(p)) throw new IllegalStateException("program " + p.name() + " already has a plan; release it first");
+            List<Segment> segs = segments(p, TASKS_PER_GRAPH, p.name() + "_" + GRAPH_IDS.getAndIncrement(), lastGraphOf);
+            first[i] = graphs.size();
+            count[i] = segs.size();
+            for (Segment s : segs) graphs.add(graph(s).snapshot());
+            lastGraphOf.put(p, segs.getLast().name());
         }
-        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs);
-        TornadoDevice d = deviceFor(p.name());
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new));
+        TornadoDevice d = deviceFor(programs[0].name());
         if (d != null) plan.withDevice(d);
-        return new Planned(plan, graphs.length);
+        for (int i = 0; i < programs.length; i++) members.put(programs[i], new Member(plan, first[i], count[i], group));
     }
 
-    /**
-     * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
-     * tasks of our arity) and compiles it into a bytecode buffer of {@code
-     * -Dtornado.tvm.maxbytecodesize} bytes, so a program longer than this becomes several graphs in
-     * one execution plan, run in order, passing buffers on the device. Override with
-     * {@code -Dtornadogpt.tasksPerGraph=N}.
-     */
-    static final int TASKS_PER_GRAPH = Math.max(1, Integer.getInteger("tornadogpt.tasksPerGraph", 32));
-
-    private static final AtomicInteger GRAPH_IDS = new AtomicInteger();
+    private static TaskGraph graph(Segment s) {
+        TaskGraph g = new TaskGraph(s.name());
+        s.consume().forEach((from, objs) -> g.consumeFromDevice(from, objs.toArray()));
+        if (!s.onceIn().isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, s.onceIn().toArray());
+        if (!s.everyIn().isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, s.everyIn().toArray());
+        for (Launch l : s.launches()) l.addTo(g, l.id());
+        if (!s.persist().isEmpty()) g.persistOnDevice(s.persist().toArray());
+        if (!s.everyOut().isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, s.everyOut().toArray());
+        return g;
+    }
 
     /**
      * One TaskGraph of a program: its launches, and its data movement. {@code consume} maps the name
-     * of the graph before to the buffers taken over from it on the device; {@code persist} are the
-     * buffers the next graph takes over from this one.
+     * of a graph that ran before to the buffers taken over from it on the device; {@code persist} are
+     * the buffers left on the device for the graphs after it.
      */
     record Segment(String name, List<Launch> launches, List<Object> onceIn, List<Object> everyIn,
                    Map<String, List<Object>> consume, List<Object> persist, List<Object> everyOut) {}
 
     /**
-     * Cuts a program into graphs of at most {@code maxTasks} launches. A buffer (any non-scalar
-     * argument) is copied in by the first graph that uses it (once for the program's constants,
-     * every run for its inputs) and copied out by the last graph that uses it when the host reads
-     * it. In between it stays on the device: every graph from its first use up to (not including)
-     * its last use persists it, and every graph after its first use up to its last use consumes it
-     * from the graph just before, whether or not that graph's own tasks use it. (TornadoVM 5.2 takes
-     * over consumed buffers only from the graph executed just before, see
-     * {@code TornadoTaskGraph.updatePersistedObjectState}.) Buffers a program declares but no
-     * launch uses are left alone.
+     * Cuts a program into graphs of at most {@code maxTasks} launches named {@code base} (one graph)
+     * or {@code base_g0, base_g1, ...}. A buffer (any non-scalar argument) lives from the first
+     * graph that uses it to the last:
+     * <ul>
+     *   <li>a buffer the program consumes from another program lives from the first graph (which
+     *       consumes it from that program's last graph, {@code producers}) to the end; one it
+     *       persists lives until the end; both are persisted by the last graph, for the programs
+     *       that run next;</li>
+     *   <li>otherwise the first graph that uses it copies it in (once for the program's constants,
+     *       every run for its inputs, not at all for device-only intermediates);</li>
+     *   <li>every later graph of its life consumes it from the graph before, and every graph of its
+     *       life but the last persists it, whether or not that graph's own tasks use it: TornadoVM
+     *       5.2 takes consumed buffers over only from the graph executed just before
+     *       ({@code TornadoTaskGraph.updatePersistedObjectState});</li>
+     *   <li>the last graph of its life copies it out when the host reads it every run.</li>
+     * </ul>
+     * Buffers the program declares but neither uses nor persists are left alone.
      */
-    static List<Segment> segments(Program p, int maxTasks, String base) {
+    static List<Segment> segments(Program p, int maxTasks, String base, Map<Program, String> producers) {
         List<Launch> all = p.launches();
         int n = Math.max(1, (all.size() + maxTasks - 1) / maxTasks);
         List<List<Launch>> parts = new ArrayList<>();
         for (int k = 0; k < n; k++) parts.add(all.subList(k * all.size() / n, (k + 1) * all.size() / n));
-        // first and last graph that uses each buffer, in order of first use
+        // life of each buffer [first, last] in graphs, in order of first appearance
         Map<Object, int[]> span = new IdentityHashMap<>();
         List<Object> order = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            for (Launch l : parts.get(k)) {
-                for (Object a : l.args()) {
-                    if (a instanceof Number || a instanceof Boolean || a == null) continue;
-                    int kk = k;
-                    span.computeIfAbsent(a, x -> {
-                        order.add(x);
-                        return new int[] {kk, kk};
-                    })[1] = k;
-                }
+        Map<Object, String> consumedFrom = new IdentityHashMap<>();
+        for (Program.Consumed c : p.consumedBuffers()) {
+            String from = producers.get(c.producer());
+            if (from == null)
+                throw new IllegalStateException("program " + p.name() + " consumes buffers of " + c.producer().name()
+                        + ", which must come earlier in the same group");
+            for (Object b : c.buffers()) {
+                consumedFrom.put(b, from);
+                life(span, order, b, 0)[1] = n - 1;
             }
         }
+        for (int k = 0; k < n; k++)
+            for (Launch l : parts.get(k))
+                for (Object a : l.args())
+                    if (!(a instanceof Number || a instanceof Boolean || a == null)) life(span, order, a, k)[1] = Math.max(life(span, order, a, k)[1], k);
+        Set<Object> persisted = identitySet(p.persistedBuffers());
+        for (Object b : p.persistedBuffers()) life(span, order, b, n - 1)[1] = n - 1;
         Set<Object> once = identitySet(p.onceToDeviceBuffers()), every = identitySet(p.everyToDeviceBuffers()),
                 out = identitySet(p.everyToHostBuffers());
+
         List<Segment> segs = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             String name = n == 1 ? base : base + "_g" + k;
-            List<Object> onceIn = new ArrayList<>(), everyIn = new ArrayList<>(), persist = new ArrayList<>(),
-                    everyOut = new ArrayList<>(), consumed = new ArrayList<>();
+            List<Object> onceIn = new ArrayList<>(), everyIn = new ArrayList<>(), persist = new ArrayList<>(), everyOut = new ArrayList<>();
+            Map<String, List<Object>> consume = new LinkedHashMap<>();
             for (Object b : order) {
                 int first = span.get(b)[0], last = span.get(b)[1];
                 if (k < first || k > last) continue;
                 if (k == first) {
-                    if (once.contains(b)) onceIn.add(b);
+                    String from = consumedFrom.get(b);
+                    if (from != null) consume.computeIfAbsent(from, x -> new ArrayList<>()).add(b);
+                    else if (once.contains(b)) onceIn.add(b);
                     else if (every.contains(b)) everyIn.add(b);
                 } else {
-                    consumed.add(b);
+                    consume.computeIfAbsent(base + "_g" + (k - 1), x -> new ArrayList<>()).add(b);
                 }
-                if (k < last) persist.add(b);
-                else if (out.contains(b)) everyOut.add(b);
+                // group buffers (consumed or persisted) stay persisted to the end, for the next program
+                if (k < last || persisted.contains(b) || consumedFrom.containsKey(b)) persist.add(b);
+                if (k == last && out.contains(b)) everyOut.add(b);
             }
-            Map<String, List<Object>> consume = consumed.isEmpty() ? Map.of() : Map.of(base + "_g" + (k - 1), consumed);
             segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut));
         }
         return segs;
+    }
+
+    /** The life of buffer b, starting at graph k if it is new. */
+    private static int[] life(Map<Object, int[]> span, List<Object> order, Object b, int k) {
+        return span.computeIfAbsent(b, x -> {
+            order.add(x);
+            return new int[] {k, k};
+        });
     }
 
     private static Set<Object> identitySet(List<Object> xs) {
@@ -194,16 +244,37 @@ public final class TornadoBackend implements Backend {
         return s;
     }
 
+    @Override
+    public void toHost(Program program, Object... buffers) {
+        Member m = members.get(program);
+        if (m == null) return; // never ran: the host arrays are current
+        TornadoExecutionResult r = lastResults.get(m.plan());
+        if (r != null) r.transferToHost(buffers);
+    }
+
+    @Override
+    public void release(Program... programs) {
+        for (Program p : programs) {
+            Member m = members.get(p);
+            if (m == null) continue;
+            for (Program q : m.group()) members.remove(q);
+            lastResults.remove(m.plan());
+            closeQuietly(m.plan());
+        }
+    }
+
     /** Frees the plan of a program that is no longer used. */
     public void forget(Program p) {
-        Planned pl = plans.remove(p);
-        if (pl != null) closeQuietly(pl.plan());
+        release(p);
     }
 
     @Override
     public void close() {
-        for (Planned pl : plans.values()) closeQuietly(pl.plan());
-        plans.clear();
+        List<TornadoExecutionPlan> plans = new ArrayList<>();
+        for (Member m : members.values()) if (!plans.contains(m.plan())) plans.add(m.plan());
+        for (TornadoExecutionPlan plan : plans) closeQuietly(plan);
+        members.clear();
+        lastResults.clear();
     }
 
     private static void closeQuietly(TornadoExecutionPlan plan) {

@@ -27,7 +27,13 @@ import java.lang.classfile.instruction.ThrowInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,22 +41,29 @@ import java.util.Set;
 /**
  * Checks compiled kernel classes against TornadoVM's kernel rules, so kernels stay compilable by
  * TornadoVM although the build has no TornadoVM. Reads the class files with the JDK's class-file
- * API ({@code java.lang.classfile}); every method except constructors and static initialisers is a
- * kernel and must:
+ * API ({@code java.lang.classfile}).
+ *
+ * <p>What is checked: the <em>kernels</em> (every method with a {@code @Parallel} loop, and every
+ * method used as a task: the entry points, found as method handles in the program's classes) and
+ * the <em>helpers</em> they call (static methods of the kernel package, which TornadoVM inlines).
+ * Host-side utilities of the package that no kernel reaches are not checked. A kernel must:
  * <ul>
  *   <li>be static, return void, have at most 15 parameters, each a {@code FloatArray},
  *       {@code IntArray} or a primitive, none annotated {@code @Reduce};</li>
  *   <li>carry a LocalVariableTable (without it TornadoVM's compiler bails out to the JVM);</li>
  *   <li>not allocate ({@code new}, {@code newarray}, {@code anewarray}, {@code multianewarray}),
  *       throw ({@code athrow}), catch, synchronise, touch fields, use {@code invokedynamic}
- *       (string concatenation, lambdas), recurse, or invoke anything outside the allowlist:
- *       {@code FloatArray}/{@code IntArray} {@code get/set/getSize}, {@code TornadoMath}'s
- *       functions, and the {@code java.lang.Math} methods TornadoVM's backends map to device
- *       built-ins (min, max, abs, sqrt, exp, log, pow, and the trigonometric ones);</li>
+ *       (string concatenation, lambdas and similar), recurse (directly or through helpers), or
+ *       invoke anything outside the allowlist: {@code FloatArray}/{@code IntArray}
+ *       {@code get/set/getSize}, {@code TornadoMath}'s functions, the {@code java.lang.Math}
+ *       methods TornadoVM's backends map to device built-ins (min, max, abs, sqrt, exp, log, pow,
+ *       and the trigonometric ones), and helpers of the kernel package;</li>
  *   <li>if it has a {@code @Parallel} loop (a type annotation on a local variable): start with
  *       {@code int first, int count}, and start that loop at a constant (TornadoVM 5.2 refuses a
  *       parallel loop that starts at a kernel argument).</li>
  * </ul>
+ * A helper obeys the same rules except that it may return a primitive, and it has no
+ * {@code @Parallel} loop.
  */
 public final class KernelRules {
     private KernelRules() {}
@@ -82,19 +95,145 @@ public final class KernelRules {
     static final Set<String> MAPPED_MATH = Set.of("min", "max", "abs", "sqrt", "exp", "log", "pow",
             "sin", "cos", "tan", "tanh", "atan", "atan2", "asin", "acos");
 
-    /** Checks one class file; returns every violation (empty when the class is fine). */
+    /**
+     * Checks one class as its own kernel package: every method that no other method of the class
+     * calls is a kernel, the methods they call are helpers.
+     */
     public static List<Violation> check(byte[] classFile) {
         ClassModel cm = ClassFile.of().parse(classFile);
-        String cls = cm.thisClass().asInternalName().replace('/', '.');
-        ClassDesc self = cm.thisClass().asSymbol();
-        List<Violation> out = new ArrayList<>();
+        String owner = cm.thisClass().asInternalName();
+        Set<String> called = new HashSet<>();
+        for (MethodModel m : cm.methods()) {
+            String id = owner + "." + m.methodName().stringValue() + m.methodType().stringValue();
+            m.code().ifPresent(code -> {
+                for (CodeElement e : code)
+                    if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().equals(owner)) {
+                        String target = owner + "." + inv.name().stringValue() + inv.type().stringValue();
+                        if (!target.equals(id)) called.add(target);
+                    }
+            });
+        }
+        Set<String> entries = new LinkedHashSet<>();
         for (MethodModel m : cm.methods()) {
             String name = m.methodName().stringValue();
-            if (name.equals("<init>") || name.equals("<clinit>")) continue;
-            String id = name + m.methodType().stringValue();
-            new MethodCheck(cls, self, m, id, out).run();
+            String id = owner + "." + name + m.methodType().stringValue();
+            if (!name.startsWith("<") && !called.contains(id)) entries.add(id);
         }
+        return check(List.of(classFile), packageOf(owner), entries);
+    }
+
+    /**
+     * Checks a kernel package.
+     *
+     * @param classFiles  the package's class files
+     * @param pkg         its internal name, e.g. {@code org/tornadogpt/kernels}
+     * @param entryPoints methods used as tasks, as {@code owner.name descriptor} with internal names
+     *                    ({@code org/tornadogpt/kernels/MatmulKernels.forward(II...)V}); methods with
+     *                    a {@code @Parallel} loop are kernels anyway
+     */
+    public static List<Violation> check(List<byte[]> classFiles, String pkg, Set<String> entryPoints) {
+        Map<String, MethodModel> methods = new LinkedHashMap<>();
+        Map<String, ClassModel> owners = new HashMap<>();
+        for (byte[] b : classFiles) {
+            ClassModel cm = ClassFile.of().parse(b);
+            for (MethodModel m : cm.methods()) {
+                String id = cm.thisClass().asInternalName() + "." + m.methodName().stringValue() + m.methodType().stringValue();
+                methods.put(id, m);
+                owners.put(id, cm);
+            }
+        }
+        Set<String> kernels = new LinkedHashSet<>();
+        for (var e : methods.entrySet()) {
+            String name = e.getValue().methodName().stringValue();
+            if (name.startsWith("<")) continue;
+            if (entryPoints.contains(e.getKey()) || hasParallelLoop(e.getValue())) kernels.add(e.getKey());
+        }
+        // helpers: what the kernels call in the package, transitively
+        Map<String, List<String>> calls = new LinkedHashMap<>();
+        Set<String> helpers = new LinkedHashSet<>();
+        Deque<String> work = new ArrayDeque<>(kernels);
+        Set<String> seen = new HashSet<>(kernels);
+        while (!work.isEmpty()) {
+            String id = work.pop();
+            List<String> cs = packageCalls(methods.get(id), pkg);
+            calls.put(id, cs);
+            for (String c : cs) {
+                if (methods.containsKey(c) && seen.add(c)) {
+                    helpers.add(c);
+                    work.push(c);
+                }
+            }
+        }
+        List<Violation> out = new ArrayList<>();
+        for (String id : methods.keySet()) {
+            boolean kernel = kernels.contains(id), helper = helpers.contains(id);
+            if (!kernel && !helper) continue;
+            ClassModel cm = owners.get(id);
+            new MethodCheck(cm.thisClass().asInternalName().replace('/', '.'), cm.thisClass().asSymbol(), methods.get(id),
+                    id.substring(id.indexOf('.') + 1), pkg, kernel, methods, out).run();
+        }
+        reportCycles(calls, owners, out);
         return out;
+    }
+
+    static String packageOf(String internalName) {
+        int i = internalName.lastIndexOf('/');
+        return i < 0 ? "" : internalName.substring(0, i);
+    }
+
+    static boolean inPackage(ClassDesc owner, String pkg) {
+        return packageOf(owner.descriptorString().substring(1, owner.descriptorString().length() - 1)).equals(pkg);
+    }
+
+    /** The package methods a method invokes (statically), as ids. */
+    static List<String> packageCalls(MethodModel m, String pkg) {
+        List<String> out = new ArrayList<>();
+        m.code().ifPresent(code -> {
+            for (CodeElement e : code)
+                if (e instanceof InvokeInstruction inv && !inv.owner().asSymbol().isArray() && inPackage(inv.owner().asSymbol(), pkg)) {
+                    String id = inv.owner().asInternalName() + "." + inv.name().stringValue() + inv.type().stringValue();
+                    if (!out.contains(id)) out.add(id);
+                }
+        });
+        return out;
+    }
+
+    static boolean hasParallelLoop(MethodModel m) {
+        return m.code().flatMap(c -> c.findAttribute(Attributes.runtimeVisibleTypeAnnotations()))
+                .map(a -> a.annotations().stream().anyMatch(t -> t.annotation().className().stringValue().equals(PARALLEL)))
+                .orElse(false);
+    }
+
+    /** Reports every call cycle (recursion, direct or through helpers) once, at its first method. */
+    static void reportCycles(Map<String, List<String>> calls, Map<String, ClassModel> owners, List<Violation> out) {
+        Set<String> reported = new HashSet<>();
+        for (String start : calls.keySet()) {
+            List<String> cycle = findCycle(start, start, calls, new ArrayList<>(List.of(start)), new HashSet<>());
+            if (cycle == null) continue;
+            Set<String> key = new HashSet<>(cycle);
+            if (!reported.add(String.join(",", new java.util.TreeSet<>(key)))) continue;
+            String path = cycle.stream().map(id -> { String noDesc = id.substring(0, id.indexOf('(')); return noDesc.substring(noDesc.lastIndexOf('/') + 1); }).reduce((a, b) -> a + " -> " + b).orElse("");
+            String cls = owners.get(start).thisClass().asInternalName().replace('/', '.');
+            out.add(new Violation(cls, start.substring(start.indexOf('.') + 1),
+                    cycle.size() == 2 ? "recurses: calls itself" : "recurses through " + path));
+        }
+    }
+
+    private static List<String> findCycle(String start, String at, Map<String, List<String>> calls, List<String> path, Set<String> visited) {
+        for (String next : calls.getOrDefault(at, List.of())) {
+            if (next.equals(start)) {
+                List<String> c = new ArrayList<>(path);
+                c.add(start);
+                return c;
+            }
+            if (calls.containsKey(next) && visited.add(next)) {
+                path.add(next);
+                List<String> c = findCycle(start, next, calls, path, visited);
+                if (c != null) return c;
+                path.removeLast();
+            }
+        }
+        return null;
     }
 
     /** A type's Java name: package-qualified class names, primitives, arrays with []. */
@@ -109,13 +248,20 @@ public final class KernelRules {
         final ClassDesc self;
         final MethodModel m;
         final String id;
+        final String pkg;
+        final boolean kernel;
+        final Map<String, MethodModel> methods;
         final List<Violation> out;
 
-        MethodCheck(String cls, ClassDesc self, MethodModel m, String id, List<Violation> out) {
+        MethodCheck(String cls, ClassDesc self, MethodModel m, String id, String pkg, boolean kernel,
+                    Map<String, MethodModel> methods, List<Violation> out) {
             this.cls = cls;
             this.self = self;
             this.m = m;
             this.id = id;
+            this.pkg = pkg;
+            this.kernel = kernel;
+            this.methods = methods;
             this.out = out;
         }
 
@@ -126,8 +272,9 @@ public final class KernelRules {
         void run() {
             MethodTypeDesc type = m.methodTypeSymbol();
             boolean isStatic = m.flags().has(AccessFlag.STATIC);
-            if (!isStatic) fail("not static: a kernel is a static method");
-            if (!type.returnType().descriptorString().equals("V")) fail("returns " + type.returnType().displayName() + ": a kernel returns void");
+            if (!isStatic) fail(kernel ? "not static: a kernel is a static method" : "not static: a helper kernels call must be static");
+            if (kernel && !type.returnType().descriptorString().equals("V")) fail("returns " + type.returnType().displayName() + ": a kernel returns void");
+            if (!kernel && !type.returnType().isPrimitive()) fail("returns " + fqn(type.returnType()) + ": a helper returns a primitive or void");
             if (type.parameterCount() > MAX_PARAMETERS)
                 fail(type.parameterCount() + " parameters: TornadoVM kernels here take at most " + MAX_PARAMETERS);
             for (int i = 0; i < type.parameterCount(); i++) {
@@ -183,18 +330,21 @@ public final class KernelRules {
             ClassDesc owner = inv.owner().asSymbol();
             String name = inv.name().stringValue();
             String desc = inv.type().stringValue();
-            if (owner.equals(self) && (name + desc).equals(id)) {
-                fail("recurses: calls itself");
-                return;
-            }
             Set<String> arr = ARRAY_METHODS.get(owner);
             if (arr != null && inv.opcode() == Opcode.INVOKEVIRTUAL && arr.contains(name + desc)) return;
             if (inv.opcode() == Opcode.INVOKESTATIC) {
                 if (owner.equals(TORNADO_MATH) && !name.startsWith("isEqual") && primitiveOnly(inv.typeSymbol())) return;
                 if (owner.equals(JAVA_MATH) && MAPPED_MATH.contains(name) && primitiveOnly(inv.typeSymbol())) return;
+                if (!owner.isArray() && inPackage(owner, pkg)) {
+                    MethodModel target = methods.get(inv.owner().asInternalName() + "." + name + desc);
+                    if (target == null) fail("calls " + fqn(owner) + "." + name + desc + ", which is not in the kernel package's classes");
+                    else if (hasParallelLoop(target)) fail("calls kernel " + fqn(owner) + "." + name + ", which has a @Parallel loop");
+                    return; // a helper: checked itself, and for cycles
+                }
             }
+            if (!owner.isArray() && inPackage(owner, pkg)) return; // instance call into the package: the target is reported as not static
             fail("calls " + fqn(owner) + "." + name + desc + " (" + inv.opcode().name().toLowerCase()
-                    + "), which is outside the allowlist (FloatArray/IntArray get/set/getSize, TornadoMath, mapped java.lang.Math)");
+                    + "), which is outside the allowlist (FloatArray/IntArray get/set/getSize, TornadoMath, mapped java.lang.Math, kernel-package helpers)");
         }
 
         static boolean primitiveOnly(MethodTypeDesc t) {

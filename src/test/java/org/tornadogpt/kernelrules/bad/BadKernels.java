@@ -8,7 +8,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Deliberately broken kernels, one broken rule each, for {@code KernelRulesTest}. Never launched.
- * {@link #good} follows every rule and must produce no violation.
+ * {@link #good} follows every rule (with its helper) and must produce no violation. Methods named
+ * helper* are not entry points (only reached through calls), host* are host-side utilities no
+ * kernel reaches.
  */
 @SuppressWarnings({"unused", "UnnecessaryBoxing"})
 public final class BadKernels {
@@ -20,8 +22,49 @@ public final class BadKernels {
         for (@Parallel int i = 0; i < count; i++) {
             int r = first + i;
             float v = in.get(idx.get(r) % in.getSize());
-            out.set(r, TornadoMath.exp(v) + (float) Math.sqrt(Math.abs(v)) + Math.max(v, 0f) + n);
+            out.set(r, TornadoMath.exp(v) + (float) Math.sqrt(Math.abs(v)) + Math.max(v, 0f) + helperSquare(v) + n);
         }
+    }
+
+    /** A helper that follows the rules: inlined by TornadoVM. */
+    public static float helperSquare(float v) {
+        return v * v;
+    }
+
+    /** Not reached by any kernel: may do host things. */
+    public static int hostThreshold(double p) {
+        if (p < 0) throw new IllegalArgumentException("p " + p);
+        return (int) Math.round(p * 100);
+    }
+
+    public static void mutualRecursion(int first, int count, FloatArray out) {
+        for (@Parallel int i = 0; i < count; i++) {
+            out.set(first + i, helperPing(i));
+        }
+    }
+
+    public static float helperPing(int i) {
+        return i <= 0 ? 0f : helperPong(i - 1);
+    }
+
+    public static float helperPong(int i) {
+        return helperPing(i) + 1f;
+    }
+
+    public static void callsAllocatingHelper(int first, int count, FloatArray out) {
+        for (@Parallel int i = 0; i < count; i++) {
+            out.set(first + i, helperAllocates(i));
+        }
+    }
+
+    public static float helperAllocates(int i) {
+        float[] tmp = new float[1];
+        tmp[0] = i;
+        return tmp[0];
+    }
+
+    public static void callsKernel(int first, int count, FloatArray out) {
+        allocatesObject(first, count, out);
     }
 
     public static void allocatesObject(int first, int count, FloatArray out) {
