@@ -42,6 +42,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("generate", new GenerateCommand());
         cl.addSubcommand("eval", new EvalCommand());
+        cl.addSubcommand("devices", new DevicesCommand());
+        cl.addSubcommand("bench", new BenchCommand());
         return cl;
     }
 
