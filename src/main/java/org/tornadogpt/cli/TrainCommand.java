@@ -276,6 +276,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (ckpt != null) {
                 ckpt.loadOptimizerState(engine.adamM(), engine.adamV());
                 engine.setOptimizerSteps(state.optimizerSteps());
+                ckpt.close(); // unmapped before the run may replace the file (resuming from final.safetensors)
             }
             printHeader(cfg, gpt, modelName, tok, textPath, content, ids, data, be, ckpt, state);
             boolean interactive = stdout == System.out && ProgressLine.stdoutIsTerminal();
