@@ -83,6 +83,18 @@ public final class Activations {
         return new FloatArray(size(what, n));
     }
 
+    /** Every float buffer (not the token ids), for transfer declarations. */
+    public Object[] all() {
+        return new Object[] {encoded, ln1, ln1Mean, ln1Rstd, qkv, atty, att, attproj, residual2, ln2, ln2Mean, ln2Rstd,
+                fch, fchGelu, fcproj, residual3, lnf, lnfMean, lnfRstd, logits, probs, losses, loss};
+    }
+
+    /** Number of floats of all buffers for (B, T) (the formula the constructor allocates). */
+    public static long floats(GptConfig cfg, int B, int T) {
+        long L = cfg.nLayers(), C = cfg.embDim(), NH = cfg.nHeads(), V = cfg.vocabSize(), bt = (long) B * T;
+        return bt * C + L * bt * (18 * C + 4) + L * B * NH * T * T + bt * (C + 2) + 2 * bt * V + bt + 1;
+    }
+
     /** The residual stream entering layer l (or the final layer norm when l == L): buffer and offset. */
     public FloatArray residualIn(int l) {
         return l == 0 ? encoded : residual3;

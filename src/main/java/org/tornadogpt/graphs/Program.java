@@ -11,6 +11,12 @@ import java.util.Set;
  * and run many times by a backend. It also says which buffers are device-resident constants
  * (copied once), which change on the host before every run, and which the host reads after it;
  * {@code TornadoBackend} turns these into TaskGraph transfers, {@code JvmBackend} ignores them.
+ *
+ * <p>Programs that share device-resident buffers (the training step's forward, backward and update)
+ * form a group run by one execution plan: a buffer stays on the device when its first program
+ * declares it {@link #persistOnDevice} and later programs {@link #consumeFromDevice} it from there
+ * (TornadoVM's {@code persistOnDevice}/{@code consumeFromDevice}). Persisted buffers can also be
+ * fetched by the host on demand (checkpoints).
  */
 public final class Program {
     private final String name;
@@ -18,6 +24,8 @@ public final class Program {
     private final List<Object> onceToDevice = new ArrayList<>();
     private final List<Object> everyToDevice = new ArrayList<>();
     private final List<Object> everyToHost = new ArrayList<>();
+    private final List<Object> persist = new ArrayList<>();
+    private final List<Consumed> consumed = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
 
     public Program(String name) {
@@ -50,10 +58,28 @@ public final class Program {
         return this;
     }
 
+    /** Buffers left on the device after a run, for later programs of the group and for the host on demand. */
+    public Program persistOnDevice(Object... buffers) {
+        Collections.addAll(persist, buffers);
+        return this;
+    }
+
+    /** Buffers that {@code producer}, an earlier program of the same group, left on the device. */
+    public Program consumeFromDevice(Program producer, Object... buffers) {
+        if (producer == this) throw new IllegalArgumentException("program " + name + " cannot consume its own buffers");
+        consumed.add(new Consumed(producer, List.of(buffers)));
+        return this;
+    }
+
+    /** Buffers of {@code producer} used by this program on the device. */
+    public record Consumed(Program producer, List<Object> buffers) {}
+
     public List<Launch> launches() { return Collections.unmodifiableList(launches); }
     public List<Object> onceToDeviceBuffers() { return Collections.unmodifiableList(onceToDevice); }
     public List<Object> everyToDeviceBuffers() { return Collections.unmodifiableList(everyToDevice); }
     public List<Object> everyToHostBuffers() { return Collections.unmodifiableList(everyToHost); }
+    public List<Object> persistedBuffers() { return Collections.unmodifiableList(persist); }
+    public List<Consumed> consumedBuffers() { return Collections.unmodifiableList(consumed); }
 
     /** Replaces the launch with the given id (used to attach JVM fast paths). */
     public void replace(String id, Launch l) {

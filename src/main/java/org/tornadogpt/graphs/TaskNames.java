@@ -24,6 +24,33 @@ public final class TaskNames {
     public static final String FC_PROJ = "fcproj";
     public static final String RESIDUAL3 = "res3";
 
+    /** Training only: dropout of the embedding sum, in place. */
+    public static final String ENCODER_DROPOUT = "encdrop";
+
+    /** Backward: zeroing of the parameter gradients (the first launch of every backward pass). */
+    public static final String ZERO_GRADS = "zerograds";
+    /** Backward: zeroing of the residual-stream gradient before the final layer norm adds into it. */
+    public static final String ZERO_DRES = "zerodres";
+    /** Backward parts of a layer norm and of the attention. */
+    public static final String DPARAMS = "dparams";
+    public static final String QUERY = "q";
+    public static final String KEY = "k";
+    /** Backward parts of a dense layer (matmul): input, weight and bias gradients. */
+    public static final String DINP = "dinp";
+    public static final String DWEIGHT = "dw";
+    public static final String DBIAS = "db";
+    /** Backward of the embedding: token and position tables. */
+    public static final String WTE = "wte";
+    public static final String WPE = "wpe";
+
+    /** Update program: gradient-norm partial sums, their total and clip factor, AdamW. */
+    public static final String NORM_PARTIALS = "normpartials";
+    public static final String NORM = "norm";
+    public static final String ADAMW = "adamw";
+
+    /** The dense layers of a block, whose backward launches are matrix products. */
+    public static final String[] LAYER_MATMULS = {QKV, ATTN_PROJ, FC, FC_PROJ};
+
     /** Id of a per-layer task, e.g. {@code layer(3, QKV)} is {@code "l3_qkv"}. */
     public static String layer(int l, String op) {
         return "l" + l + "_" + op;
@@ -32,5 +59,15 @@ public final class TaskNames {
     /** Id of a backward task, e.g. {@code backward(layer(3, QKV))} is {@code "bwd_l3_qkv"}. */
     public static String backward(String id) {
         return "bwd_" + id;
+    }
+
+    /**
+     * Id of one part of a backward task, e.g. {@code backward(layer(3, QKV), DWEIGHT)} is
+     * {@code "bwd_l3_qkv_dw"}. The matrix products of the backward pass are exactly the launches
+     * {@code backward(LOGITS or layer(l, m), DINP or DWEIGHT)} for m in {@link #LAYER_MATMULS}
+     * (kernels {@code MatmulKernels.backwardInput} and {@code backwardWeight}).
+     */
+    public static String backward(String id, String part) {
+        return "bwd_" + id + "_" + part;
     }
 }

@@ -52,4 +52,48 @@ public final class CrossEntropyKernels {
             loss.set(first + i, sum / N);
         }
     }
+
+    /**
+     * loss[0] = mean of losses[b*T + t] over the window b &lt; ROWS, t &lt; COLS of {@code state}
+     * ({@link StepSlots}), in row-major order: with the full window it sums exactly as
+     * {@link #meanLoss}. Evaluating a (B', T') batch inside a (B, T) program is exact because
+     * attention is causal: positions t &lt; T' never see the padding after them. One thread (n = 1).
+     *
+     * @param losses (B, T)
+     */
+    public static void meanLossWindow(int first, int count, FloatArray loss, FloatArray losses, IntArray state, int T) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int rows = state.get(StepSlots.ROWS);
+            int cols = state.get(StepSlots.COLS);
+            float sum = 0f;
+            for (int b = 0; b < rows; b++) {
+                for (int t = 0; t < cols; t++) {
+                    sum += losses.get(b * T + t);
+                }
+            }
+            loss.set(first + i, sum / (rows * cols));
+        }
+    }
+
+    /**
+     * Fused softmax + mean cross-entropy backward: dlogits[r, v] = (probs[r, v] - [v == target[r]]) / N,
+     * the gradient of the mean loss over N positions. Writes (=): the logits gradient has no other
+     * contribution. One thread per element: n = N*V.
+     *
+     * @param dlogits (N, V); may be the logits buffer itself, which the backward no longer needs
+     * @param probs   (N, V) saved by {@link #forward}
+     * @param targets (N)
+     */
+    public static void backward(int first, int count, FloatArray dlogits, FloatArray probs, IntArray targets, int V, int N) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int idx = first + i;
+            int r = idx / V;
+            int v = idx - r * V;
+            float g = probs.get(idx);
+            if (v == targets.get(r)) {
+                g = g - 1f;
+            }
+            dlogits.set(idx, g / N);
+        }
+    }
 }

@@ -20,4 +20,23 @@ public final class GeluKernels {
             out.set(outOff + idx, 0.5f * x * (1f + TornadoMath.tanh(u)));
         }
     }
+
+    /**
+     * In place: d[dOff + idx] *= GELU'(inp[inpOff + idx]), turning the gradient of the GELU output
+     * into the gradient of its input (the tanh form's exact derivative). One thread per element.
+     *
+     * @param d   (n) gradient of the GELU output on entry, of its input on exit
+     * @param inp (n) the GELU input saved by the forward pass
+     */
+    public static void backward(int first, int count, FloatArray d, int dOff, FloatArray inp, int inpOff) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int idx = first + i;
+            float x = inp.get(inpOff + idx);
+            float u = 0.7978845608028654f * (x + 0.044715f * x * x * x);
+            float th = TornadoMath.tanh(u);
+            float du = 0.7978845608028654f * (1f + 3f * 0.044715f * x * x);
+            float grad = 0.5f * (1f + th) + 0.5f * x * (1f - th * th) * du;
+            d.set(dOff + idx, d.get(dOff + idx) * grad);
+        }
+    }
 }

@@ -94,6 +94,11 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public void release(Program... programs) {
+        for (Program p : programs) forget(p);
+    }
+
+    @Override
     public void close() {
         pool.close();
     }

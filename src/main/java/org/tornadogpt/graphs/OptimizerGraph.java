@@ -1,0 +1,39 @@
+package org.tornadogpt.graphs;
+
+import static org.tornadogpt.graphs.TaskNames.*;
+
+import org.tornadogpt.kernels.AdamWKernels;
+import org.tornadogpt.kernels.GradientKernels;
+import org.tornadogpt.model.GptModel;
+
+/**
+ * The update program: the global gradient norm and PyTorch's clip factor (1 when clipping is off),
+ * then one AdamW launch over the flat buffers. Hyper-parameters of the step (learning rate, bias
+ * corrections, decay factor, clip threshold) come from {@link TrainingBuffers#floats}, copied to
+ * the device on every run; parameters, gradients and moments stay on the device.
+ *
+ * <pre>
+ * grads --normpartials--> partials (NORM_BLOCKS) --norm--> [norm, scale] --adamw(params, m, v)
+ * </pre>
+ */
+public final class OptimizerGraph {
+    private OptimizerGraph() {}
+
+    /**
+     * @param forward  the program that owns the parameters on the device
+     * @param backward the program that owns the gradients on the device
+     */
+    public static Program build(GptModel model, TrainingBuffers tb, Program forward, Program backward) {
+        int P = model.layout().size();
+        int blocks = Math.min(TrainingBuffers.NORM_BLOCKS, P);
+        Program prog = new Program("train_update");
+        prog.consumeFromDevice(forward, model.params()).consumeFromDevice(backward, tb.grads);
+        prog.onceToDevice(tb.m, tb.v, tb.partials, tb.norm);
+        prog.everyToDevice(tb.floats);
+        prog.add(Launch.of(NORM_PARTIALS, GradientKernels::normPartials, 0, blocks, tb.partials, tb.grads, P, blocks));
+        prog.add(Launch.of(NORM, GradientKernels::clipScale, 0, 1, tb.norm, tb.partials, blocks, tb.floats));
+        prog.add(Launch.of(ADAMW, AdamWKernels::update, 0, P, model.params(), tb.m, tb.v, tb.grads, tb.floats, tb.norm));
+        prog.persistOnDevice(tb.m, tb.v, tb.norm);
+        return prog;
+    }
+}
