@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main(out, err));
         cl.addSubcommand("train", new TrainCommand(out, err));
+        cl.setOverwrittenOptionsAllowed(true); // the last occurrence wins, so @argfile presets can be overridden
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -27,11 +27,12 @@ import org.tornadogpt.runtime.Backend;
 import org.tornadogpt.runtime.JvmBackend;
 import org.tornadogpt.runtime.ModelRunner;
 import org.tornadogpt.runtime.TornadoBackend;
+import org.tornadogpt.runtime.TrainingSession;
+import org.tornadogpt.runtime.AdamWConfig;
 import org.tornadogpt.tokenizer.CharTokenizer;
 import org.tornadogpt.tokenizer.Gpt2Tokenizer;
 import org.tornadogpt.tokenizer.Tokenizer;
 import org.tornadogpt.train.GreedyGenerator;
-import org.tornadogpt.train.SessionEngine;
 import org.tornadogpt.train.TrainConfig;
 import org.tornadogpt.train.TrainData;
 import org.tornadogpt.train.TrainState;
@@ -132,6 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean overwrite;
 
     private final PrintStream stdout;
+    private String splitSpec; // the --split text in force (saved in checkpoints as given)
     private final PrintStream stderr;
 
     public TrainCommand() {
@@ -236,7 +238,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = buildConfig(o, T);
         if (ckpt != null) {
             checkUnchanged("--tokenizer", tokenizer, saved.get("tokenizer"));
-            checkUnchanged("--split", split == null ? null : cfg.split().toString(), saved.get("split"));
+            if (split != null && saved.containsKey("split") && !cfg.split().equals(SplitRatios.parse(saved.get("split"))))
+                checkUnchanged("--split", split, saved.get("split"));
             checkUnchanged("--sampling", sampling == null ? null : cfg.sampling().label(), saved.get("sampling"));
             checkUnchanged("--batch-size", batchSize == null ? null : batchSize.toString(), saved.get("batch_size"));
             checkUnchanged("--context", context == null ? null : context.toString(), saved.get("context"));
@@ -271,16 +274,16 @@ public final class TrainCommand implements Callable<Integer> {
             gpt = new GptModel(modelCfg).initialize(cfg.seed());
         }
         try (Backend be = openBackend();
-             SessionEngine engine = SessionEngine.open(gpt, be, cfg);
-             ModelRunner runner = new ModelRunner(gpt, be)) {
+             TrainingSession session = new TrainingSession(gpt, be, cfg.batchSize(), cfg.context(), adamW(cfg), cfg.dropout(), cfg.seed())) {
+            ModelRunner runner = new ModelRunner(gpt, be);
             if (ckpt != null) {
-                ckpt.loadOptimizerState(engine.adamM(), engine.adamV());
-                engine.setOptimizerSteps(state.optimizerSteps());
+                ckpt.loadOptimizerState(session.m(), session.v());
+                session.resumeFrom(Math.toIntExact(state.optimizerSteps()));
                 ckpt.close(); // unmapped before the run may replace the file (resuming from final.safetensors)
             }
             printHeader(cfg, gpt, modelName, tok, textPath, content, ids, data, be, ckpt, state);
             boolean interactive = stdout == System.out && ProgressLine.stdoutIsTerminal();
-            Trainer trainer = new Trainer(cfg, gpt, tok, data, engine, new GreedyGenerator(runner), runInfo, stdout, interactive);
+            Trainer trainer = new Trainer(cfg, gpt, tok, data, session, new GreedyGenerator(runner), runInfo, stdout, interactive);
             trainer.run(state);
         }
         return 0;
@@ -321,7 +324,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig buildConfig(Opts o, int T) {
-        SplitRatios ratios = SplitRatios.parse(o.str("split", split, "0.9"));
+        splitSpec = o.str("split", split, "0.9");
+        SplitRatios ratios = SplitRatios.parse(splitSpec);
         TrainConfig.Sampling samp = parseEnum(TrainConfig.Sampling.class, "--sampling", o.str("sampling", sampling, "windows"));
         TrainConfig.Schedule sched = parseEnum(TrainConfig.Schedule.class, "--lr-schedule", o.str("lr_schedule", schedule, "constant"));
         // --epochs alone, --max-steps alone (no epoch limit), or both (whichever ends first)
@@ -363,12 +367,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "; a resumed run must see the same data (drop the option to keep the checkpoint's)");
     }
 
-    private static Map<String, String> runInfo(TrainConfig c, Path textPath, String sha, Tokenizer tok) {
+    /** torch.optim.AdamW's betas and eps (the book keeps them), with the run's weight decay and clipping. */
+    private static AdamWConfig adamW(TrainConfig c) {
+        return new AdamWConfig(0.9, 0.999, 1e-8, c.weightDecay(), c.gradClip());
+    }
+
+    private Map<String, String> runInfo(TrainConfig c, Path textPath, String sha, Tokenizer tok) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("text", textPath.toString());
         m.put("text_sha256", sha);
         m.put("tokenizer", tok.kind());
-        m.put("split", c.split().toString());
+        m.put("split", splitSpec);
         m.put("sampling", c.sampling().label());
         m.put("epochs", Integer.toString(c.epochs()));
         m.put("max_steps", Long.toString(c.maxSteps()));

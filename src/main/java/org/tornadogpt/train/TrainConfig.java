@@ -93,13 +93,23 @@ public record TrainConfig(SplitRatios split, Sampling sampling, int epochs, long
                 Schedule.CONSTANT, 0, 4e-5f, 0f, 0.1f, 5, 5, 123L, DEFAULT_START_CONTEXT, 50, 0, outDir);
     }
 
+    /**
+     * The learning rate of every step of a run of {@code totalSteps} steps: nanoGPT's {@code get_lr}
+     * (linear warm-up {@code lr * (it + 1) / (warmup + 1)}, then constant or cosine down to
+     * {@code minLr} at the last step).
+     */
+    public LrSchedule lrSchedule(long totalSteps) {
+        int total = (int) Math.min(Integer.MAX_VALUE, totalSteps);
+        if (schedule == Schedule.COSINE && total > warmupSteps) return LrSchedule.warmupCosine(lr, warmupSteps, total, minLr);
+        if (warmupSteps == 0) return LrSchedule.constant(lr);
+        double peak = lr;
+        int warm = warmupSteps;
+        return it -> it < warm ? peak * (it + 1) / (warm + 1) : peak;
+    }
+
     /** The learning rate of step {@code step} (0-based) of a run of {@code totalSteps} steps. */
     public float learningRate(long step, long totalSteps) {
-        if (warmupSteps > 0 && step < warmupSteps) return lr * (step + 1) / (warmupSteps + 1);
-        if (schedule == Schedule.CONSTANT) return lr;
-        long decaySteps = Math.max(1, totalSteps - warmupSteps);
-        double progress = Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
-        return (float) (minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * progress)));
+        return (float) lrSchedule(totalSteps).lr((int) step);
     }
 
     public TrainConfig withEpochs(int e, long steps) {

@@ -18,10 +18,9 @@ import org.tornadogpt.report.LossCsv;
 import org.tornadogpt.report.LossPlots;
 import org.tornadogpt.report.LossRow;
 import org.tornadogpt.report.ProgressLine;
+import org.tornadogpt.runtime.TrainingSession;
 import org.tornadogpt.tokenizer.Tokenizer;
 import org.tornadogpt.weights.Checkpoint;
-
-import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
  * The training loop of the book's chapter 5 ({@code train_model_simple}), plus what the book leaves
@@ -47,35 +46,7 @@ public final class Trainer {
 
     public static final String FINAL_CHECKPOINT = "final.safetensors";
 
-    /** One optimizer step at a time, plus evaluation, on some backend (see {@code SessionEngine}). */
-    public interface Engine extends AutoCloseable {
-        /** Zeroes the gradients, runs forward (training mode) and backward, clips, updates; returns the loss before the update. */
-        float step(int[] inputs, int[] targets, float lr);
-
-        /** Mean cross-entropy in eval mode (no dropout) on a batch of B rows of T tokens. */
-        float evalLoss(int[] inputs, int[] targets, int B, int T);
-
-        /** AdamW's first moment, over the flat parameter buffer. */
-        FloatArray adamM();
-
-        /** AdamW's second moment. */
-        FloatArray adamV();
-
-        /** AdamW's step counter t. */
-        long optimizerSteps();
-
-        /** Sets AdamW's step counter after a resume (the moments are loaded into {@link #adamM()}/{@link #adamV()}). */
-        void setOptimizerSteps(long t);
-
-        /** Makes the parameters and moments in host memory current (before a checkpoint or a sample). */
-        default void syncToHost() {
-        }
-
-        @Override
-        void close();
-    }
-
-    /** Greedy continuation of a prompt with the current parameters. */
+    /** Greedy continuation of a prompt with the current parameters (in host memory). */
     @FunctionalInterface
     public interface Generator {
         /** The prompt followed by {@code maxNewTokens} new ids. */
@@ -100,7 +71,7 @@ public final class Trainer {
     private final GptModel model;
     private final Tokenizer tokenizer;
     private final TrainData data;
-    private final Engine engine;
+    private final TrainingSession session;
     private final Generator generator;
     private final Map<String, String> runInfo;
     private final PrintStream out;
@@ -114,7 +85,7 @@ public final class Trainer {
      *                    checkpoint holds {@code runInfo}, then {@link TrainState#toMetadata()}
      * @param interactive whether {@code out} is a terminal (progress rewrites one line)
      */
-    public Trainer(TrainConfig cfg, GptModel model, Tokenizer tokenizer, TrainData data, Engine engine, Generator generator,
+    public Trainer(TrainConfig cfg, GptModel model, Tokenizer tokenizer, TrainData data, TrainingSession session, Generator generator,
                    Map<String, String> runInfo, PrintStream out, boolean interactive) {
         if (cfg.context() > model.config().contextLength())
             throw new IllegalArgumentException("context " + cfg.context() + " is longer than the model's context length " + model.config().contextLength());
@@ -122,7 +93,7 @@ public final class Trainer {
         this.model = model;
         this.tokenizer = tokenizer;
         this.data = data;
-        this.engine = engine;
+        this.session = session;
         this.generator = generator;
         this.runInfo = Map.copyOf(runInfo);
         this.out = out;
@@ -161,14 +132,15 @@ public final class Trainer {
         boolean sampledAtEnd = false;
         Path lastCheckpoint = null;
 
+        LrSchedule schedule = cfg.lrSchedule(total);
         ProgressLine progress = new ProgressLine(total, out, interactive, progressInterval);
         long t0 = System.nanoTime();
         long tokens0 = tokensSeen;
         try {
             while (step < total) {
                 Batch b = data.trainBatch(step, epoch, batch);
-                float lr = cfg.learningRate(step, total);
-                float loss = engine.step(b.inputs(), b.targets(), lr);
+                float lr = (float) schedule.lr((int) step);
+                float loss = session.step(b.inputs(), b.targets(), lr);
                 step++;
                 batch++;
                 tokensSeen += b.tokens();
@@ -197,7 +169,7 @@ public final class Trainer {
                 }
                 if (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0 && step < total) {
                     double elapsed = start.elapsedSeconds() + (System.nanoTime() - t0) / 1e9;
-                    TrainState s = new TrainState(step, epoch, batch, tokensSeen, engine.optimizerSteps(), elapsed, rows);
+                    TrainState s = new TrainState(step, epoch, batch, tokensSeen, session.completedSteps(), elapsed, rows);
                     lastCheckpoint = save(cfg.outDir().resolve("ckpt-step" + step + ".safetensors"), s);
                 }
             }
@@ -206,7 +178,7 @@ public final class Trainer {
             progress.finish();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        TrainState end = new TrainState(step, epoch, batch, tokensSeen, engine.optimizerSteps(), start.elapsedSeconds() + seconds, rows);
+        TrainState end = new TrainState(step, epoch, batch, tokensSeen, session.completedSteps(), start.elapsedSeconds() + seconds, rows);
         Path fin = save(cfg.outDir().resolve(FINAL_CHECKPOINT), end);
         maybePlot(rows, true);
         Double test = null;
@@ -226,24 +198,24 @@ public final class Trainer {
     private double meanLoss(List<Batch> batches) {
         if (batches.isEmpty()) return Double.NaN;
         double sum = 0;
-        for (Batch b : batches) sum += engine.evalLoss(b.inputs(), b.targets(), b.batchSize(), b.seqLen());
+        for (Batch b : batches) sum += session.evalLoss(b.inputs(), b.targets(), b.batchSize(), b.seqLen());
         return sum / batches.size();
     }
 
     /** The book's generate_and_print_sample: greedy, newlines shown as spaces, one line. */
     private void sample(int[] prompt, ProgressLine progress) {
         if (cfg.sampleTokens() == 0) return;
-        engine.syncToHost();
+        session.syncToHost();
         int[] ids = generator.generate(prompt, cfg.sampleTokens());
         progress.message(tokenizer.decode(ids).replace("\n", " "));
     }
 
     private Path save(Path file, TrainState s) {
-        engine.syncToHost();
+        session.syncToHost();
         Map<String, String> train = new LinkedHashMap<>(runInfo);
         train.putAll(s.toMetadata());
         try {
-            Checkpoint.save(file, model.config(), model.params(), engine.adamM(), engine.adamV(), tokenizer.metadata(), train);
+            Checkpoint.save(file, model.config(), model.params(), session.m(), session.v(), tokenizer.metadata(), train);
             return file;
         } catch (IOException e) {
             throw new TrainingException("could not save checkpoint at step " + s.step() + ": " + e.getMessage()
