@@ -1,71 +1,110 @@
 package org.tornadogpt.cli;
 
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code tornado-gpt} command line: picocli subcommands. Every failure the user can fix is one
- * line on stderr starting with {@code tornado-gpt: } and a non-zero exit status (1 for a failed
- * run, 2 for a command line that does not parse).
+ * The {@code tornado-gpt} command: a picocli root whose subcommands do the work. Errors are one
+ * line on stderr, {@code tornado-gpt: <message>}: exit code 2 for a wrong command line (the line ends
+ * with a hint to use --help), 1 for anything that fails while running (unreadable weights, ...). Stack traces
+ * only with {@code --verbose}.
  */
 @Command(name = "tornado-gpt", mixinStandardHelpOptions = true, version = "tornado-gpt 0.1.0",
         description = "Train and run GPT-2 style models with TornadoVM kernels, or on every core of a plain JDK.",
-        subcommands = {CommandLine.HelpCommand.class})
+        commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
-    public static final String PREFIX = "tornado-gpt: ";
+    /** Exit code of a command line that could not be understood. */
+    public static final int USAGE_ERROR = 2;
+    /** Exit code of a failure while running. */
+    public static final int FAILURE = 1;
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Spec
+    CommandSpec spec;
 
-    Main(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors and more detail.")
+    boolean verbose;
+
+    /** The command tree; every subcommand is registered here, one line each. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("train", new TrainCommand());
+        cl.addSubcommand("generate", new GenerateCommand());
+        cl.addSubcommand("eval", new EvalCommand());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs the command line with the given streams (tests call this in-process); returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOverwrittenOptionsAllowed(true); // the last occurrence wins, so @argfile presets can be overridden
+        cl.setOut(out);
+        cl.setErr(err);
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("tornado-gpt: " + usageMessage(ex) + "; try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            if (verbose) ex.printStackTrace(err);
+            err.flush();
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            out.flush();
+            err.println("tornado-gpt: " + message(ex));
+            if (verbose) ex.printStackTrace(err);
+            err.flush();
+            return ex instanceof IllegalArgumentException ? USAGE_ERROR : FAILURE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     @Override
     public void run() {
-        err.println(PREFIX + "missing command; try 'tornado-gpt --help'");
-        throw new CommandLine.ExecutionException(new CommandLine(this), "missing command");
+        throw new ParameterException(spec.commandLine(), "missing command (one of: " + String.join(", ", spec.subcommands().keySet()) + ")");
     }
 
-    /** The root command line, printing to the given streams. */
-    public static CommandLine commandLine(PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Main(out, err));
-        cl.addSubcommand("train", new TrainCommand(out, err));
-        cl.setOverwrittenOptionsAllowed(true); // the last occurrence wins, so @argfile presets can be overridden
-        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setParameterExceptionHandler((ex, args) -> {
-            err.println(PREFIX + oneLine(ex.getMessage()) + "; see 'tornado-gpt " + commandPath(ex.getCommandLine()) + "--help'");
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (!"missing command".equals(ex.getMessage())) err.println(PREFIX + oneLine(String.valueOf(ex.getMessage())));
-            return 1;
-        });
-        return cl;
+    /** picocli's message, except that an unknown option is named alone (not with its value) with close matches. */
+    static String usageMessage(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String m = (first.startsWith("-") ? "unknown option '" : "unexpected argument '") + first + "'";
+            List<String> s = u.getSuggestions();
+            if (!s.isEmpty()) m += " (did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?)";
+            return m;
+        }
+        return oneLine(ex.getMessage());
     }
 
-    private static String commandPath(CommandLine cl) {
-        StringBuilder sb = new StringBuilder();
-        for (CommandLine c = cl; c != null && c.getParent() != null; c = c.getParent()) sb.insert(0, c.getCommandName() + " ");
-        return sb.toString();
-    }
-
-    /** Runs the command line and returns the exit status. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return commandLine(out, err).execute(args);
-    }
-
-    public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
-        System.out.flush();
-        System.exit(code);
+    /** The message of an exception on one line; the class name when it has none. */
+    static String message(Throwable ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException e) return e.getFile() + ": file not found";
+        if (ex instanceof java.nio.file.AccessDeniedException e) return e.getFile() + ": permission denied";
+        if (ex instanceof java.nio.file.FileSystemException e && e.getFile() != null)
+            return e.getFile() + ": " + (e.getReason() == null ? ex.getClass().getSimpleName() : e.getReason());
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
+        else if (ex instanceof OutOfMemoryError) m = "out of memory: " + m;
+        return oneLine(m);
     }
 
     static String oneLine(String s) {

@@ -1,7 +1,7 @@
 package org.tornadogpt.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -24,9 +24,7 @@ import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.report.ProgressLine;
 import org.tornadogpt.runtime.Backend;
-import org.tornadogpt.runtime.JvmBackend;
 import org.tornadogpt.runtime.ModelRunner;
-import org.tornadogpt.runtime.TornadoBackend;
 import org.tornadogpt.runtime.TrainingSession;
 import org.tornadogpt.runtime.AdamWConfig;
 import org.tornadogpt.tokenizer.CharTokenizer;
@@ -40,6 +38,8 @@ import org.tornadogpt.train.Trainer;
 import org.tornadogpt.weights.Checkpoint;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -117,10 +117,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer embDim;
     @Option(names = "--context", paramLabel = "T", description = "Training window; at most the model's context length, which it sets when --layers/--heads/--emb-dim give a new shape. Default: the model's.")
     Integer context;
-    @Option(names = "--backend", paramLabel = "jvm|tornado", description = "jvm: all cores of this JVM (default); tornado: TaskGraphs through the TornadoVM API.")
-    String backend;
-    @Option(names = "--threads", paramLabel = "N", description = "Threads of the jvm backend. Default: all cores.")
-    Integer threads;
+    @Mixin
+    BackendOptions backendOptions = new BackendOptions();
 
     // ---- outputs
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory: losses.csv, loss.png, perplexity.png, checkpoints. Default: runs/train.")
@@ -132,39 +130,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Allow a new run to replace the checkpoints of another run in --out.")
     boolean overwrite;
 
-    private final PrintStream stdout;
     private String splitSpec; // the --split text in force (saved in checkpoints as given)
-    private final PrintStream stderr;
 
-    public TrainCommand() {
-        this(System.out, System.err);
-    }
-
-    public TrainCommand(PrintStream stdout, PrintStream stderr) {
-        this.stdout = stdout;
-        this.stderr = stderr;
-    }
-
-    /** A problem with the command line or the inputs: printed as one line, exit status 1. */
-    static final class UserError extends RuntimeException {
-        UserError(String message) {
+    /** A run that cannot start or go on for a reason other than the command line (files, data, saving): exit status 1. */
+    static final class TrainFailure extends RuntimeException {
+        TrainFailure(String message) {
             super(message);
         }
     }
 
+    /** A command line that asks for something impossible: exit status 2, with the --help hint. */
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         try {
             return train();
-        } catch (UserError | IllegalArgumentException | Trainer.TrainingException e) {
-            stderr.println(Main.PREFIX + Main.oneLine(e.getMessage()));
-            return 1;
-        } catch (IOException e) {
-            stderr.println(Main.PREFIX + Main.oneLine(e.getMessage()));
-            return 1;
+        } catch (ParameterException | TrainFailure | Trainer.TrainingException e) {
+            throw e;
+        } catch (DatasetException e) { // text too short for the options, not UTF-8, ...
+            throw new TrainFailure(e.getMessage());
+        } catch (IllegalArgumentException e) { // option values the model, data or optimizer reject
+            throw usage(e.getMessage());
         } catch (OutOfMemoryError e) {
-            stderr.println(Main.PREFIX + "out of memory (" + e.getMessage() + "); lower --batch-size or --context, or give the JVM more memory (JAVA_OPTS=-Xmx...)");
-            return 1;
+            throw new TrainFailure("out of memory (" + e.getMessage() + "); lower --batch-size or --context, or give the JVM more memory (JAVA_OPTS=-Xmx...)");
         }
     }
 
@@ -187,23 +178,23 @@ public final class TrainCommand implements Callable<Integer> {
 
         // ---- text and tokenizer
         Path textPath = text != null ? text : saved.containsKey("text") ? Path.of(saved.get("text")) : null;
-        if (textPath == null) throw new UserError("missing --text FILE: the text to train on");
+        if (textPath == null) throw usage("missing --text FILE: the text to train on");
         String content = readText(textPath);
         String sha = sha256(content);
         if (ckpt != null && saved.containsKey("text_sha256") && !sha.equals(saved.get("text_sha256")))
-            throw new UserError(textPath + " is not the text the checkpoint was trained on (its SHA-256 differs); give the original with --text");
+            throw usage(textPath + " is not the text the checkpoint was trained on (its SHA-256 differs); give the original with --text");
 
         String tokKind = o.str("tokenizer", tokenizer, Gpt2Tokenizer.KIND);
         Tokenizer tok;
         if (ckpt != null) {
             tok = ckpt.tokenizer();
             if (tokenizer != null && !tokenizer.equals(tok.kind()))
-                throw new UserError("--tokenizer " + tokenizer + " differs from the checkpoint's " + tok.kind());
+                throw usage("--tokenizer " + tokenizer + " differs from the checkpoint's " + tok.kind());
         } else {
             tok = switch (tokKind) {
                 case "gpt2" -> Gpt2Tokenizer.get();
                 case "char" -> CharTokenizer.fromText(content);
-                default -> throw new UserError("unknown --tokenizer '" + tokKind + "'; use gpt2 or char");
+                default -> throw usage("unknown --tokenizer '" + tokKind + "'; use gpt2 or char");
             };
         }
 
@@ -212,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
         String modelName;
         if (ckpt != null) {
             for (String opt : new String[] {"--model", "--layers", "--heads", "--emb-dim"})
-                if (given(opt)) throw new UserError(opt + " cannot be combined with --resume: the model comes from the checkpoint");
+                if (given(opt)) throw usage(opt + " cannot be combined with --resume: the model comes from the checkpoint");
             modelCfg = ckpt.config();
             modelName = "from " + ckpt.path().getFileName();
         } else {
@@ -224,13 +215,13 @@ public final class TrainCommand implements Callable<Integer> {
                 modelCfg = new GptConfig(tok.vocabSize(), modelContext, embDim != null ? embDim : base.embDim(),
                         heads != null ? heads : base.nHeads(), layers != null ? layers : base.nLayers(), base.qkvBias(), base.tiedHead());
             } catch (IllegalArgumentException e) {
-                throw new UserError("bad model shape: " + e.getMessage() + " (--layers, --heads, --emb-dim, --context)");
+                throw usage("bad model shape: " + e.getMessage() + " (--layers, --heads, --emb-dim, --context)");
             }
             modelName = reshaped ? presetName + " reshaped" : presetName;
         }
         int T = o.integer("context", context, modelCfg.contextLength());
         if (T > modelCfg.contextLength())
-            throw new UserError("--context " + T + " is longer than the model's context length " + modelCfg.contextLength()
+            throw usage("--context " + T + " is longer than the model's context length " + modelCfg.contextLength()
                     + (ckpt != null ? " (checkpoint)" : " (" + modelName + ")") + "; lower --context"
                     + (ckpt != null ? "" : " or give the model a longer context with --layers/--heads/--emb-dim and --context"));
 
@@ -247,12 +238,12 @@ public final class TrainCommand implements Callable<Integer> {
             checkUnchanged("--seed", seed == null ? null : seed.toString(), saved.get("seed"));
         }
         if (cfg.sampleTokens() > 0) {
-            if (cfg.startContext().isEmpty()) throw new UserError("--start-context is empty; give a prompt or --sample-tokens 0");
+            if (cfg.startContext().isEmpty()) throw usage("--start-context is empty; give a prompt or --sample-tokens 0");
             try {
                 tok.encode(cfg.startContext());
             } catch (IllegalArgumentException e) {
                 if (startContext != null || saved.containsKey("start_context"))
-                    throw new UserError("--start-context cannot be encoded: " + e.getMessage() + "; give a prompt made of the text's characters");
+                    throw usage("--start-context cannot be encoded: " + e.getMessage() + "; give a prompt made of the text's characters");
                 // the book's default prompt is not in this char vocabulary: start from a newline, as nanoGPT's samples do
                 String fallback = content.indexOf('\n') >= 0 ? "\n" : content.substring(0, content.offsetByCodePoints(0, 1));
                 cfg = cfg.withStartContext(fallback);
@@ -273,7 +264,7 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             gpt = new GptModel(modelCfg).initialize(cfg.seed());
         }
-        try (Backend be = openBackend();
+        try (Backend be = backendOptions.create();
              TrainingSession session = new TrainingSession(gpt, be, cfg.batchSize(), cfg.context(), adamW(cfg), cfg.dropout(), cfg.seed())) {
             ModelRunner runner = new ModelRunner(gpt, be);
             if (ckpt != null) {
@@ -282,8 +273,8 @@ public final class TrainCommand implements Callable<Integer> {
                 ckpt.close(); // unmapped before the run may replace the file (resuming from final.safetensors)
             }
             printHeader(cfg, gpt, modelName, tok, textPath, content, ids, data, be, ckpt, state);
-            boolean interactive = stdout == System.out && ProgressLine.stdoutIsTerminal();
-            Trainer trainer = new Trainer(cfg, gpt, tok, data, session, new GreedyGenerator(runner), runInfo, stdout, interactive);
+            boolean interactive = ProgressLine.stdoutIsTerminal();
+            Trainer trainer = new Trainer(cfg, gpt, tok, data, session, new GreedyGenerator(runner), runInfo, spec.commandLine().getOut(), interactive);
             trainer.run(state);
         }
         return 0;
@@ -325,7 +316,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig buildConfig(Opts o, int T) {
         splitSpec = o.str("split", split, "0.9");
-        SplitRatios ratios = SplitRatios.parse(splitSpec);
+        SplitRatios ratios;
+        try {
+            ratios = SplitRatios.parse(splitSpec);
+        } catch (DatasetException e) {
+            throw usage(e.getMessage());
+        }
         TrainConfig.Sampling samp = parseEnum(TrainConfig.Sampling.class, "--sampling", o.str("sampling", sampling, "windows"));
         TrainConfig.Schedule sched = parseEnum(TrainConfig.Schedule.class, "--lr-schedule", o.str("lr_schedule", schedule, "constant"));
         // --epochs alone, --max-steps alone (no epoch limit), or both (whichever ends first)
@@ -354,16 +350,16 @@ public final class TrainCommand implements Callable<Integer> {
         return parent != null ? parent : Path.of(".");
     }
 
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String option, String value) {
+    private <E extends Enum<E>> E parseEnum(Class<E> type, String option, String value) {
         for (E e : type.getEnumConstants()) if (e.name().equalsIgnoreCase(value)) return e;
         StringBuilder known = new StringBuilder();
         for (E e : type.getEnumConstants()) known.append(known.isEmpty() ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
-        throw new UserError("unknown " + option + " '" + value + "'; use " + known);
+        throw usage("unknown " + option + " '" + value + "'; use " + known);
     }
 
-    private static void checkUnchanged(String option, String given, String saved) {
+    private void checkUnchanged(String option, String given, String saved) {
         if (given != null && saved != null && !given.equals(saved))
-            throw new UserError(option + " " + given + " differs from the checkpoint's " + saved
+            throw usage(option + " " + given + " differs from the checkpoint's " + saved
                     + "; a resumed run must see the same data (drop the option to keep the checkpoint's)");
     }
 
@@ -403,18 +399,18 @@ public final class TrainCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- inputs and outputs
 
     private static String readText(Path p) throws IOException {
-        if (Files.isDirectory(p)) throw new UserError("--text " + p + " is a directory, not a text file");
+        if (Files.isDirectory(p)) throw new TrainFailure("--text " + p + " is a directory, not a text file");
         String s;
         try {
             s = TextFiles.read(p);
         } catch (NoSuchFileException e) {
-            throw new UserError("--text " + p + ": no such file");
+            throw new TrainFailure("--text " + p + ": no such file");
         } catch (AccessDeniedException e) {
-            throw new UserError("--text " + p + ": permission denied");
+            throw new TrainFailure("--text " + p + ": permission denied");
         } catch (DatasetException e) {
-            throw new UserError("--text " + e.getMessage());
+            throw new TrainFailure("--text " + e.getMessage());
         }
-        if (s.isEmpty()) throw new UserError("--text " + p + " is empty; there is nothing to train on");
+        if (s.isEmpty()) throw new TrainFailure("--text " + p + " is empty; there is nothing to train on");
         return s;
     }
 
@@ -427,46 +423,33 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static Checkpoint openCheckpoint(Path p) throws IOException {
-        if (!Files.exists(p)) throw new UserError("--resume " + p + ": no such file");
+        if (!Files.exists(p)) throw new TrainFailure("--resume " + p + ": no such file");
         Checkpoint c = Checkpoint.open(p);
         if (!c.hasOptimizerState()) {
             c.close();
-            throw new UserError("--resume " + p + " holds model weights only (no AdamW state), so the run cannot be continued");
+            throw new TrainFailure("--resume " + p + " holds model weights only (no AdamW state), so the run cannot be continued");
         }
         return c;
     }
 
     private void prepareOutDir(Path dir, boolean resuming) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError("--out " + dir + " exists and is not a directory");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new TrainFailure("--out " + dir + " exists and is not a directory");
         if (!resuming && !overwrite && Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 var found = s.map(p -> p.getFileName().toString())
                         .filter(n -> n.equals(Trainer.FINAL_CHECKPOINT) || n.startsWith("ckpt-step") && n.endsWith(".safetensors"))
                         .sorted().findFirst();
                 if (found.isPresent())
-                    throw new UserError("--out " + dir + " already holds checkpoints of another run (" + found.get()
+                    throw new TrainFailure("--out " + dir + " already holds checkpoints of another run (" + found.get()
                             + "); choose another --out, continue it with --resume, or pass --overwrite");
             }
         }
         Files.createDirectories(dir);
     }
 
-    private Backend openBackend() {
-        String name = backend != null ? backend : "jvm";
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "jvm" -> {
-                int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-                if (n < 1) throw new UserError("--threads must be positive, got " + n);
-                yield new JvmBackend(n, true);
-            }
-            case "tornado" -> new TornadoBackend();
-            default -> throw new UserError("unknown --backend '" + name + "'; use jvm or tornado");
-        };
-    }
-
     private void printHeader(TrainConfig cfg, GptModel gpt, String modelName, Tokenizer tok, Path textPath, String content,
                              TokenizedSplits ids, TrainData data, Backend be, Checkpoint ckpt, TrainState state) {
-        PrintStream p = stdout;
+        PrintWriter p = spec.commandLine().getOut();
         p.println("Model: " + modelName + " " + gpt.config() + ", dropout " + cfg.dropout());
         p.println("Backend: " + be.description());
         p.println("Text: " + textPath.getFileName() + ", " + content.codePointCount(0, content.length()) + " characters, tokenizer "

@@ -1,7 +1,7 @@
 package org.tornadogpt.train;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +74,7 @@ public final class Trainer {
     private final TrainingSession session;
     private final Generator generator;
     private final Map<String, String> runInfo;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private Duration progressInterval = ProgressLine.DEFAULT_INTERVAL;
     private Duration plotInterval = Duration.ofSeconds(30);
@@ -86,7 +86,7 @@ public final class Trainer {
      * @param interactive whether {@code out} is a terminal (progress rewrites one line)
      */
     public Trainer(TrainConfig cfg, GptModel model, Tokenizer tokenizer, TrainData data, TrainingSession session, Generator generator,
-                   Map<String, String> runInfo, PrintStream out, boolean interactive) {
+                   Map<String, String> runInfo, PrintWriter out, boolean interactive) {
         if (cfg.context() > model.config().contextLength())
             throw new IllegalArgumentException("context " + cfg.context() + " is longer than the model's context length " + model.config().contextLength());
         this.cfg = cfg;
@@ -191,6 +191,7 @@ public final class Trainer {
                 seconds / 60, seconds, step - start.step(), tokensRun, seconds > 0 ? tokensRun / seconds : 0, lastLoss));
         out.println("Wrote " + cfg.outDir().resolve(LossCsv.FILE_NAME) + ", " + LossPlots.LOSS_FILE + ", " + LossPlots.PERPLEXITY_FILE
                 + " and " + FINAL_CHECKPOINT + (lastCheckpoint != null ? " (last intermediate: " + lastCheckpoint.getFileName() + ")" : ""));
+        out.flush();
         return new Result(end, seconds, tokensRun, fin, test);
     }
 

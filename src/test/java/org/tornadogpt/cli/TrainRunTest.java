@@ -119,6 +119,17 @@ class TrainRunTest {
             assertEquals(List.of("final.safetensors", "loss.png", "losses.csv", "perplexity.png"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
+
+        // generate loads the checkpoint with its char vocabulary; greedy with the KV cache continues
+        // the prompt exactly as the last end-of-epoch sample (taken with the final parameters) did
+        TrainCommandErrorsTest.Run g = TrainCommandErrorsTest.run("generate", "--weights", out.resolve("final.safetensors").toString(),
+                "--prompt", "Jack", "--temperature", "0", "--max-new-tokens", "20", "--threads", "2");
+        assertEquals(0, g.code(), g.err());
+        String generated = g.out().substring(0, g.out().length() - 1); // without println's newline
+        assertEquals(samples.getLast(), generated.replace("\n", " "));
+        TrainCommandErrorsTest.Run e = TrainCommandErrorsTest.run("eval", "--weights", out.resolve("final.safetensors").toString(),
+                "--text", text().toString());
+        assertEquals(0, e.code(), e.err());
     }
 
     /** Everything of a run's output that must not depend on an interruption. */
@@ -183,11 +194,11 @@ class TrainRunTest {
         assertEquals(0, train(run, "--epochs", "1", "--eval-freq", "4").code());
         TrainCommandErrorsTest.Run changed = TrainCommandErrorsTest.run("train", "--resume", run.resolve("final.safetensors").toString(),
                 "--batch-size", "4", "--epochs", "2");
-        assertEquals(1, changed.code());
+        assertEquals(2, changed.code());
         assertTrue(changed.line().contains("--batch-size 4 differs from the checkpoint's 8"), changed.err());
 
         TrainCommandErrorsTest.Run done = TrainCommandErrorsTest.run("train", "--resume", run.resolve("final.safetensors").toString());
-        assertEquals(1, done.code());
+        assertEquals(2, done.code());
         assertTrue(done.line().contains("already at step 8 of 8"), done.err());
 
         TrainCommandErrorsTest.Run more = TrainCommandErrorsTest.run("train", "--resume", run.resolve("final.safetensors").toString(), "--epochs", "2");
