@@ -23,14 +23,14 @@ import org.tornadogpt.data.TokenizedSplits;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.report.ProgressLine;
+import org.tornadogpt.sample.GenerationConfig;
+import org.tornadogpt.sample.Generator;
 import org.tornadogpt.runtime.Backend;
-import org.tornadogpt.runtime.ModelRunner;
 import org.tornadogpt.runtime.TrainingSession;
 import org.tornadogpt.runtime.AdamWConfig;
 import org.tornadogpt.tokenizer.CharTokenizer;
 import org.tornadogpt.tokenizer.Gpt2Tokenizer;
 import org.tornadogpt.tokenizer.Tokenizer;
-import org.tornadogpt.train.GreedyGenerator;
 import org.tornadogpt.train.TrainConfig;
 import org.tornadogpt.train.TrainData;
 import org.tornadogpt.train.TrainState;
@@ -266,7 +266,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         try (Backend be = backendOptions.create();
              TrainingSession session = new TrainingSession(gpt, be, cfg.batchSize(), cfg.context(), adamW(cfg), cfg.dropout(), cfg.seed())) {
-            ModelRunner runner = new ModelRunner(gpt, be);
             if (ckpt != null) {
                 ckpt.loadOptimizerState(session.m(), session.v());
                 session.resumeFrom(Math.toIntExact(state.optimizerSteps()));
@@ -274,7 +273,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
             printHeader(cfg, gpt, modelName, tok, textPath, content, ids, data, be, ckpt, state);
             boolean interactive = ProgressLine.stdoutIsTerminal();
-            Trainer trainer = new Trainer(cfg, gpt, tok, data, session, new GreedyGenerator(runner), runInfo, spec.commandLine().getOut(), interactive);
+            // the book's generate_text_simple: greedy, no early stop; KV-cache generation gives the same tokens.
+            // A fresh generator per sample, so a device copy of the weights is never stale.
+            Trainer.Generator sampler = (prompt, n) -> {
+                try (Generator g = new Generator(gpt, be)) {
+                    return g.generate(prompt, GenerationConfig.greedy(n).withoutEos(), null);
+                }
+            };
+            Trainer trainer = new Trainer(cfg, gpt, tok, data, session, sampler, runInfo, spec.commandLine().getOut(), interactive);
             trainer.run(state);
         }
         return 0;
