@@ -453,13 +453,18 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
     }
 
+    /** 0.0004 rather than 4.0E-4. */
+    private static String plain(float x) {
+        return new java.math.BigDecimal(Float.toString(x)).stripTrailingZeros().toPlainString();
+    }
+
     private void printHeader(TrainConfig cfg, GptModel gpt, String modelName, Tokenizer tok, Path textPath, String content,
                              TokenizedSplits ids, TrainData data, Backend be, Checkpoint ckpt, TrainState state) {
         PrintWriter p = spec.commandLine().getOut();
-        p.println("Model: " + modelName + " " + gpt.config() + ", dropout " + cfg.dropout());
+        p.println("Model: " + modelName + " " + gpt.config() + ", dropout " + plain(cfg.dropout()));
         p.println("Backend: " + be.description());
         p.println("Text: " + textPath.getFileName() + ", " + content.codePointCount(0, content.length()) + " characters, tokenizer "
-                + tok.kind() + " (" + tok.vocabSize() + " ids); split " + cfg.split());
+                + tok.kind() + " (" + tok.vocabSize() + " ids); split " + splitSpec);
         long perEpoch = (long) data.stepsPerEpoch() * data.tokensPerStep();
         if (cfg.sampling() == TrainConfig.Sampling.WINDOWS) {
             p.println("Training tokens: " + perEpoch + " per epoch (" + ids.train().length + " in the split, " + data.trainWindows()
@@ -472,9 +477,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + " x " + cfg.context() + ", " + data.stepsPerEpoch() + " steps per epoch");
         }
         String sched = cfg.schedule().label() + (cfg.warmupSteps() > 0 ? " after " + cfg.warmupSteps() + " warm-up steps" : "")
-                + (cfg.schedule() == TrainConfig.Schedule.COSINE ? " to " + cfg.minLr() : "");
-        p.println("Steps: " + data.totalSteps() + (cfg.epochs() > 0 ? " (" + cfg.epochs() + " epochs)" : "") + ", AdamW lr " + cfg.lr()
-                + " " + sched + ", weight decay " + cfg.weightDecay() + (cfg.gradClip() > 0 ? ", grad clip " + cfg.gradClip() : "")
+                + (cfg.schedule() == TrainConfig.Schedule.COSINE ? " to " + plain(cfg.minLr()) : "");
+        p.println("Steps: " + data.totalSteps() + (cfg.epochs() > 0 ? " (" + cfg.epochs() + " epochs)" : "") + ", AdamW lr " + plain(cfg.lr())
+                + " " + sched + ", weight decay " + plain(cfg.weightDecay()) + (cfg.gradClip() > 0 ? ", grad clip " + plain(cfg.gradClip()) : "")
                 + ", seed " + cfg.seed() + "; output in " + cfg.outDir());
         if (ckpt != null)
             p.println("Resuming from " + ckpt.path() + " at step " + state.step() + " (epoch " + (state.epoch() + 1) + ", batch "
