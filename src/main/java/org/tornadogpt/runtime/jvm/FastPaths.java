@@ -1,7 +1,6 @@
 package org.tornadogpt.runtime.jvm;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Kernels;
 import org.tornadogpt.graphs.Launch;
@@ -35,7 +34,6 @@ public final class FastPaths {
     private final JvmParallel pool;
     private final GemmEngine gemm;
     private final AttentionFast[] attention;
-    private final AtomicInteger next = new AtomicInteger();
 
     public FastPaths(JvmParallel pool) {
         this.pool = pool;
@@ -52,7 +50,7 @@ public final class FastPaths {
      * A loop over [0, n) cut into chunks that the pool's workers claim in turn; chunk bounds are
      * multiples of {@code align} (but the last). {@link #prepare} runs first, on the caller.
      */
-    private abstract class Ranged implements Launch.FastPath, JvmParallel.Task {
+    private abstract class Ranged implements Launch.FastPath, JvmParallel.Chunks {
         private final int size;
         private final int chunks;
         private final int align;
@@ -82,17 +80,13 @@ public final class FastPaths {
                 range(0, size, 0);
                 return;
             }
-            next.set(0);
-            pool.run(this);
+            pool.run(chunks, this);
         }
 
         @Override
-        public final void run(int worker, int workers) {
-            int k;
-            while ((k = next.getAndIncrement()) < chunks) {
-                int from = bound(k), to = bound(k + 1);
-                if (from < to) range(from, to, worker);
-            }
+        public final void run(int chunk, int worker) {
+            int from = bound(chunk), to = bound(chunk + 1);
+            if (from < to) range(from, to, worker);
         }
     }
 
