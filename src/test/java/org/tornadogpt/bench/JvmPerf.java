@@ -67,12 +67,17 @@ public final class JvmPerf {
         return -1;
     }
 
-    /** Bytes allocated so far by every live thread (com.sun.management). */
-    static long allocatedBytes() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long[] ids = Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new)).mapToLong(Thread::threadId).toArray();
+    static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Ids of every live thread (the caller and the pool's workers among them). */
+    static long[] threadIds() {
+        return Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new)).mapToLong(Thread::threadId).toArray();
+    }
+
+    /** Bytes allocated between two readings of {@code MX.getThreadAllocatedBytes(ids)}, threads alive at both. */
+    static long allocatedBetween(long[] before, long[] after) {
         long sum = 0;
-        for (long b : mx.getThreadAllocatedBytes(ids)) if (b > 0) sum += b;
+        for (int i = 0; i < before.length; i++) if (before[i] >= 0 && after[i] >= 0) sum += after[i] - before[i];
         return sum;
     }
 
@@ -92,7 +97,8 @@ public final class JvmPerf {
         try (JvmBackend be = new JvmBackend(threads, true);
              TrainingSession s = new TrainingSession(model, be, B, T, AdamWConfig.defaults().withWeightDecay(0.1), dropout, 7)) {
             int[] x = new int[B * T], y = new int[B * T];
-            long a0 = 0;
+            long[] ids = null;
+            long allocated = 0;
             for (int i = 0; i < warmup + steps; i++) {
                 for (int k = 0; k < x.length; k++) {
                     x[k] = rnd.nextInt(V);
@@ -103,17 +109,21 @@ public final class JvmPerf {
                         be.resetProfile();
                         be.profile(true);
                     }
-                    a0 = allocatedBytes();
+                    ids = threadIds();
                 }
+                long[] a0 = ids == null ? null : MX.getThreadAllocatedBytes(ids);
                 long t0 = System.nanoTime();
                 float loss = s.step(x, y, 4e-4f);
                 double ms = (System.nanoTime() - t0) / 1e6;
+                // minus the long[] that the second reading itself allocates on this thread
+                long bytes = ids == null ? -1 : allocatedBetween(a0, MX.getThreadAllocatedBytes(ids)) - (16 + 8L * ids.length);
+                if (ids != null) allocated += bytes;
                 if (i == 0) first = loss;
                 last = loss;
                 if (i >= warmup) times.add(ms);
-                System.err.printf(Locale.ROOT, "step %d: %.1f ms, loss %.4f%n", i, ms, loss);
+                System.err.printf(Locale.ROOT, "step %d: %.1f ms, loss %.4f, allocated %d bytes%n", i, ms, loss, bytes);
             }
-            allocPerStep = (allocatedBytes() - a0) / steps;
+            allocPerStep = allocated / steps;
             if (profile) be.printProfile(System.err, steps);
         }
         double med = median(times);

@@ -460,16 +460,18 @@ public final class FastPaths {
     // optimizer
     // ------------------------------------------------------------------------------------------
 
-    // (first, count, g, off)
+    // (first, count, g, off): memset of slices made once (slicing allocates)
     private Launch.FastPath zero(int count, Object[] a) {
         MemorySegment g = seg(a[2]);
         long off = i(a[3]);
-        return new Ranged(count, 1 << 20, L) {
-            @Override
-            void range(int from, int to, int worker) {
-                g.asSlice((off + from) * Float.BYTES, (long) (to - from) * Float.BYTES).fill((byte) 0);
-            }
-        };
+        int chunks = (int) Math.max(1, Math.min((count + (1L << 20) - 1) >> 20, pool.threads() * 4L));
+        MemorySegment[] slices = new MemorySegment[chunks];
+        for (int k = 0; k < chunks; k++) {
+            long from = (long) count * k / chunks, to = (long) count * (k + 1) / chunks;
+            slices[k] = g.asSlice((off + from) * Float.BYTES, (to - from) * Float.BYTES);
+        }
+        JvmParallel.Chunks fill = (k, worker) -> slices[k].fill((byte) 0);
+        return () -> pool.run(chunks, fill);
     }
 
     // (first, count = blocks, partials, g, n, blocks)
