@@ -74,6 +74,16 @@ public final class JvmPerf {
         return Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new)).mapToLong(Thread::threadId).toArray();
     }
 
+    /** CPU time so far of the given threads (the caller and the pool's workers among them). */
+    static long cpuNanos(long[] ids) {
+        long sum = 0;
+        for (long id : ids) {
+            long c = MX.getThreadCpuTime(id);
+            if (c > 0) sum += c;
+        }
+        return sum;
+    }
+
     /** Bytes allocated between two readings of {@code MX.getThreadAllocatedBytes(ids)}, threads alive at both. */
     static long allocatedBetween(long[] before, long[] after) {
         long sum = 0;
@@ -91,7 +101,7 @@ public final class JvmPerf {
         GptModel model = new GptModel(cfg).initialize(1);
         Random rnd = new Random(123);
         int V = cfg.vocabSize();
-        List<Double> times = new ArrayList<>();
+        List<Double> times = new ArrayList<>(), cpus = new ArrayList<>();
         float first = 0, last = 0;
         long allocPerStep = -1;
         try (JvmBackend be = new JvmBackend(threads, true);
@@ -111,13 +121,17 @@ public final class JvmPerf {
                     }
                     ids = threadIds();
                 }
+                long c0 = ids == null ? 0 : cpuNanos(ids);
                 long[] a0 = ids == null ? null : MX.getThreadAllocatedBytes(ids);
                 long t0 = System.nanoTime();
                 float loss = s.step(x, y, 4e-4f);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 // minus the long[] that the second reading itself allocates on this thread
                 long bytes = ids == null ? -1 : allocatedBetween(a0, MX.getThreadAllocatedBytes(ids)) - (16 + 8L * ids.length);
-                if (ids != null) allocated += bytes;
+                if (ids != null) {
+                    allocated += bytes;
+                    cpus.add((cpuNanos(ids) - c0) / 1e6);
+                }
                 if (i == 0) first = loss;
                 last = loss;
                 if (i >= warmup) times.add(ms);
@@ -129,10 +143,10 @@ public final class JvmPerf {
         double med = median(times);
         double flops = trainFlops(cfg, B, T);
         System.out.println(String.format(Locale.ROOT,
-                "{\"bench\":\"train-step\",\"B\":%d,\"T\":%d,\"threads\":%d,\"dropout\":%s,\"median_ms\":%.1f,\"min_ms\":%.1f,\"max_ms\":%.1f,"
+                "{\"bench\":\"train-step\",\"B\":%d,\"T\":%d,\"threads\":%d,\"dropout\":%s,\"median_ms\":%.1f,\"median_cpu_ms\":%.1f,\"min_ms\":%.1f,\"max_ms\":%.1f,"
                         + "\"steps_timed\":%d,\"tokens_per_s\":%.1f,\"gflops_per_s\":%.1f,\"alloc_bytes_per_step\":%d,\"peak_rss_mb\":%.0f,"
                         + "\"first_loss\":%.4f,\"last_loss\":%.4f,\"load\":\"%s\"}",
-                B, T, threads, dropout, med, times.stream().mapToDouble(d -> d).min().orElse(0), times.stream().mapToDouble(d -> d).max().orElse(0),
+                B, T, threads, dropout, med, median(cpus), times.stream().mapToDouble(d -> d).min().orElse(0), times.stream().mapToDouble(d -> d).max().orElse(0),
                 steps, B * T / (med / 1e3), flops / (med / 1e3) / 1e9, allocPerStep, peakRss() / 1e6, first, last, load()));
     }
 
