@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * java ... org.tornadogpt.bench.JvmPerf train B T [threads] [steps] [warmup] [profile] [dropout]
- * java ... org.tornadogpt.bench.JvmPerf generate [threads] [newTokens] [promptLen] [reps]
+ * java ... org.tornadogpt.bench.JvmPerf generate [threads] [newTokens] [promptLen] [reps] [profile]
  * java ... org.tornadogpt.bench.JvmPerf bandwidth [threads]
  * </pre>
  */
@@ -45,7 +45,8 @@ public final class JvmPerf {
         switch (mode) {
             case "train" -> train(Integer.parseInt(args[1]), Integer.parseInt(args[2]), intArg(args, 3, 2), intArg(args, 4, 10),
                     intArg(args, 5, 2), args.length > 6 && args[6].equals("profile"), args.length > 7 ? Float.parseFloat(args[7]) : 0f);
-            case "generate" -> generate(intArg(args, 1, 2), intArg(args, 2, 64), intArg(args, 3, 16), intArg(args, 4, 3));
+            case "generate" -> generate(intArg(args, 1, 2), intArg(args, 2, 64), intArg(args, 3, 16), intArg(args, 4, 3),
+                    args.length > 5 && args[5].equals("profile"));
             case "bandwidth" -> System.out.println(String.format(Locale.ROOT, "{\"bench\":\"bandwidth\",\"threads\":%d,\"read_gb_per_s\":%.1f}",
                     intArg(args, 1, 2), bandwidth(intArg(args, 1, 2))));
             default -> throw new IllegalArgumentException("mode: train | generate | bandwidth");
@@ -167,7 +168,7 @@ public final class JvmPerf {
         }
     }
 
-    static void generate(int threads, int newTokens, int promptLen, int reps) {
+    static void generate(int threads, int newTokens, int promptLen, int reps, boolean profile) {
         GptConfig cfg = GptConfig.GPT2_124M;
         GptModel model = new GptModel(cfg).initialize(1);
         Random rnd = new Random(123);
@@ -179,11 +180,16 @@ public final class JvmPerf {
             g.generate(prompt, gc.withMaxNewTokens(4), null); // warm-up
             g.generate(prompt, gc, null);
             List<Double> tps = new ArrayList<>(), decode = new ArrayList<>();
+            if (profile) {
+                be.resetProfile();
+                be.profile(true);
+            }
             for (int r = 0; r < reps; r++) {
                 g.generate(prompt, gc, null);
                 tps.add(g.lastStats().tokensPerSecond());
                 decode.add(g.lastStats().decodeTokensPerSecond());
             }
+            if (profile) be.printProfile(System.err, reps * newTokens);
             double bytesPerToken = 4.0 * model.layout().size();
             double limit = bw * 1e9 / bytesPerToken;
             double med = median(tps);

@@ -446,60 +446,55 @@ final class VectorKernels {
     // Matrix-vector products for few rows (decode): out[i, o] = bias[o] + inp[i, :] . w[o, :]
     // ------------------------------------------------------------------------------------------
 
-    /** Output columns [o0, o1) of MatmulKernels.forward for n (small) input rows; bias may be null. */
+    /**
+     * Output columns [o0, o1) of MatmulKernels.forward for n (small) input rows; bias may be null.
+     * Memory-bound: each weight row is read once (and reused from L1 for the other input rows) as
+     * one sequential stream, four vectors per step; several rows at a time in separate streams ran
+     * at two thirds of the read bandwidth on this machine, one row at a time at all of it.
+     */
     static void gemv(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
                      MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1) {
-        int o = o0;
-        for (; o <= o1 - 4; o += 4)
-            for (int i = 0; i < n; i++) gemv4(out, outOff + (long) i * OC, inp, inpOff + (long) i * C, w, wOff, bias, bOff, C, o);
-        for (; o < o1; o++)
-            for (int i = 0; i < n; i++) gemv1(out, outOff + (long) i * OC, inp, inpOff + (long) i * C, w, wOff, bias, bOff, C, o);
+        for (int o = o0; o < o1; o++) {
+            float b = bias == null ? 0f : get(bias, bOff + o);
+            long wr = wOff + (long) o * C;
+            for (int i = 0; i < n; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
+        }
     }
 
-    /** out[o..o+3] = bias + x . w[o..o+3, :] for one input row x. */
-    private static void gemv4(MemorySegment out, long outOff, MemorySegment inp, long x, MemorySegment w, long wOff,
-                              MemorySegment bias, long bOff, int C, int o) {
-        long w0 = wOff + (long) o * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
+    /** x[xOff, xOff + n) . y[yOff, yOff + n), four vectors per step. */
+    static float dot(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int c = 0;
-        for (; c <= C - L; c += L) {
-            FloatVector xv = load(inp, x + c);
-            a0 = xv.fma(load(w, w0 + c), a0);
-            a1 = xv.fma(load(w, w1 + c), a1);
-            a2 = xv.fma(load(w, w2 + c), a2);
-            a3 = xv.fma(load(w, w3 + c), a3);
+        for (; c <= n - 4 * L; c += 4 * L) {
+            a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
+            a1 = load(x, xOff + c + L).fma(load(y, yOff + c + L), a1);
+            a2 = load(x, xOff + c + 2 * L).fma(load(y, yOff + c + 2 * L), a2);
+            a3 = load(x, xOff + c + 3 * L).fma(load(y, yOff + c + 3 * L), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; c < C; c++) {
-            float xs = get(inp, x + c);
-            s0 += xs * get(w, w0 + c);
-            s1 += xs * get(w, w1 + c);
-            s2 += xs * get(w, w2 + c);
-            s3 += xs * get(w, w3 + c);
-        }
-        if (bias != null) {
-            s0 += get(bias, bOff + o);
-            s1 += get(bias, bOff + o + 1);
-            s2 += get(bias, bOff + o + 2);
-            s3 += get(bias, bOff + o + 3);
-        }
-        set(out, outOff + o, s0);
-        set(out, outOff + o + 1, s1);
-        set(out, outOff + o + 2, s2);
-        set(out, outOff + o + 3, s3);
+        for (; c <= n - L; c += L) a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
+        return s;
     }
 
-    private static void gemv1(MemorySegment out, long outOff, MemorySegment inp, long x, MemorySegment w, long wOff,
-                              MemorySegment bias, long bOff, int C, int o) {
-        long w0 = wOff + (long) o * C;
-        FloatVector a0 = FloatVector.zero(S);
-        int c = 0;
-        for (; c <= C - L; c += L) a0 = load(inp, x + c).fma(load(w, w0 + c), a0);
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        for (; c < C; c++) s0 += get(inp, x + c) * get(w, w0 + c);
-        if (bias != null) s0 += get(bias, bOff + o);
-        set(out, outOff + o, s0);
+    /**
+     * out[oOff + d] = sum_{t < n} p[pOff + t] * rows[rOff + t*ld + d] for d in [0, hd): a weighted
+     * sum of n rows (DecodeKernels.attentionValues for one head), t in order.
+     */
+    static void weightedRows(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n, int hd) {
+        int d = 0;
+        for (; d <= hd - L; d += L) weightedRowsVector(out, oOff + d, p, pOff, rows, rOff + d, ld, n);
+        for (; d < hd; d++) {
+            float acc = 0f;
+            for (int t = 0; t < n; t++) acc += get(p, pOff + t) * get(rows, rOff + (long) t * ld + d);
+            set(out, oOff + d, acc);
+        }
+    }
+
+    private static void weightedRowsVector(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int t = 0; t < n; t++) acc = FloatVector.broadcast(S, get(p, pOff + t)).fma(load(rows, rOff + (long) t * ld), acc);
+        store(acc, out, oOff);
     }
 
     /** Output columns [o0, o1) of MatmulKernels.backwardBias: db[o] += sum_r dout[r, o]. */
