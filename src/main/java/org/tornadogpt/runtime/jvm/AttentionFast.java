@@ -194,13 +194,13 @@ final class AttentionFast {
         FloatVector sum = FloatVector.zero(S);
         i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(S, s, r + i).sub(mx).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, s, r + i).sub(mx));
             e.intoArray(p, r + i);
             sum = sum.add(e);
         }
-        float tot = sum.reduceLanes(VectorOperators.ADD);
+        float tot = VectorKernels.sumLanes(sum);
         for (; i < n; i++) {
-            float e = (float) Math.exp(s[r + i] - max);
+            float e = VectorKernels.exp(s[r + i] - max);
             p[r + i] = e;
             tot += e;
         }
@@ -217,7 +217,7 @@ final class AttentionFast {
         FloatVector dv = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) dv = FloatVector.fromArray(S, p, r + i).fma(FloatVector.fromArray(S, s, r + i), dv);
-        float dot = dv.reduceLanes(VectorOperators.ADD);
+        float dot = VectorKernels.sumLanes(dv);
         for (; i < n; i++) dot += p[r + i] * s[r + i];
         FloatVector dotv = FloatVector.broadcast(S, dot), sc = FloatVector.broadcast(S, scale);
         i = 0;

@@ -23,6 +23,14 @@ import jdk.incubator.vector.VectorSpecies;
  * training step, so C2 compiles (and intrinsifies) it within the first steps. A kernel whose one
  * long loop ran a few times per step would stay in C1 or on-stack-replacement code for a long time,
  * where every vector operation allocates a boxed vector.
+ *
+ * <p>Results must not depend on whether a method runs interpreted, in C1 or in C2 (a resumed
+ * training run has to reproduce the uninterrupted one bit for bit, and the JIT state differs
+ * between them). So only operations with one IEEE result are used: lanewise add, mul, fma, div,
+ * sqrt, min/max. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another order than the
+ * Java fallback: {@link #sumLanes} adds them in a fixed tree) and not the {@code EXP}/{@code TANH}
+ * operators (SVML and the fallback differ in the last bit: {@link #exp} and {@link #tanh} are
+ * polynomials built from the basic operations, with scalar twins for the loop tails).
  */
 final class VectorKernels {
     private VectorKernels() {}
@@ -35,6 +43,95 @@ final class VectorKernels {
     static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
     /** Elements per call of an elementwise leaf. */
     static final int BLOCK = 2048;
+
+    // ------------------------------------------------------------------------------------------
+    // deterministic reductions and transcendental functions (see the class comment)
+    // ------------------------------------------------------------------------------------------
+
+    /** The sum of the lanes, in a fixed tree order (halves, quarters, ...). */
+    static float sumLanes(FloatVector v) {
+        if (L >= 16) v = v.add(v.slice(8));
+        if (L >= 8) v = v.add(v.slice(4));
+        if (L >= 4) v = v.add(v.slice(2));
+        if (L >= 2) v = v.add(v.slice(1));
+        return v.lane(0);
+    }
+
+    private static final float EXP_HI = 88.3762626647949f, EXP_LO = -87.33654475f;
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /**
+     * e^x per lane (Cephes' expf: x = n ln2 + r, a degree-7 polynomial in r, times 2^n), about one
+     * ulp from Math.exp; inputs are clamped to [-87.34, 88.38], so results below 2^-126 come out as
+     * 2^-126 (a softmax of shifted scores never notices).
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.min(EXP_HI).max(EXP_LO);
+        FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(e.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp} (same operations, same results). */
+    static float exp(float x) {
+        x = Math.max(Math.min(x, EXP_HI), EXP_LO);
+        float n = (x * LOG2E + ROUND) - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = p * (r * r) + r + 1f;
+        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+
+    /**
+     * tanh per lane (Cephes' tanhf): for |u| &lt; 0.625 the odd polynomial u + u^3 p(u^2), else
+     * sign(u) (1 - 2 / (e^{2|u|} + 1)) with |u| clamped to 20 (tanh(20) rounds to 1).
+     */
+    static FloatVector tanh(FloatVector u) {
+        FloatVector a = u.abs().min(20f);
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        t = t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
+        FloatVector z = u.mul(u);
+        FloatVector p = z.fma(T0, T1);
+        p = p.fma(z, FloatVector.broadcast(S, T2));
+        p = p.fma(z, FloatVector.broadcast(S, T3));
+        p = p.fma(z, FloatVector.broadcast(S, T4));
+        FloatVector small = u.mul(z).fma(p, u);
+        return t.blend(small, a.compare(VectorOperators.LT, 0.625f));
+    }
+
+    /** The scalar twin of {@link #tanh}. */
+    static float tanh(float u) {
+        float a = Math.min(Math.abs(u), 20f);
+        if (a < 0.625f) {
+            float z = u * u;
+            float p = Math.fma(z, T0, T1);
+            p = Math.fma(p, z, T2);
+            p = Math.fma(p, z, T3);
+            p = Math.fma(p, z, T4);
+            return Math.fma(u * z, p, u);
+        }
+        float t = 1f - 2f / (exp(a + a) + 1f);
+        return u < 0f ? -t : t;
+    }
 
     static FloatVector load(MemorySegment s, long i) {
         return FloatVector.fromMemorySegment(S, s, i * Float.BYTES, NO);
@@ -123,7 +220,7 @@ final class VectorKernels {
             s1 = s1.add(load(x, off + i + L));
         }
         for (; i <= n - L; i += L) s0 = s0.add(load(x, off + i));
-        float r = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float r = sumLanes(s0.add(s1));
         for (; i < n; i++) r += get(x, off + i);
         return r;
     }
@@ -146,7 +243,7 @@ final class VectorKernels {
                 FloatVector d = load(inp, x + c).sub(mv);
                 v0 = d.fma(d, v0);
             }
-            float var = v0.reduceLanes(VectorOperators.ADD);
+            float var = sumLanes(v0);
             for (; c < C; c++) {
                 float d = get(inp, x + c) - m;
                 var += d * d;
@@ -185,7 +282,7 @@ final class VectorKernels {
                 sd = sd.add(dn);
                 sdn = dn.fma(n, sdn);
             }
-            float sumD = sd.reduceLanes(VectorOperators.ADD), sumDN = sdn.reduceLanes(VectorOperators.ADD);
+            float sumD = sumLanes(sd), sumDN = sumLanes(sdn);
             for (int cc = c; cc < C; cc++) {
                 float n = (get(inp, x + cc) - m) * s;
                 float dn = get(dout, o + cc) * get(params, wOff + cc);
@@ -261,13 +358,13 @@ final class VectorKernels {
         for (; i <= n - L; i += L) {
             FloatVector x = load(inp, iOff + i);
             FloatVector u = s.mul(x.mul(x).mul(x).fma(k, x));
-            FloatVector th = u.lanewise(VectorOperators.TANH);
+            FloatVector th = tanh(u);
             store(half.mul(x).mul(one.add(th)), out, oOff + i);
         }
         for (; i < n; i++) {
             float x = get(inp, iOff + i);
             float u = GELU_S * (x + GELU_K * x * x * x);
-            set(out, oOff + i, 0.5f * x * (1f + (float) Math.tanh(u)));
+            set(out, oOff + i, 0.5f * x * (1f + tanh(u)));
         }
     }
 
@@ -281,7 +378,7 @@ final class VectorKernels {
             FloatVector x = load(inp, iOff + i);
             FloatVector x2 = x.mul(x);
             FloatVector u = s.mul(x2.mul(x).fma(k, x));
-            FloatVector th = u.lanewise(VectorOperators.TANH);
+            FloatVector th = tanh(u);
             FloatVector du = s.mul(x2.fma(k3, one));
             FloatVector sech2 = one.sub(th.mul(th));
             FloatVector grad = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(du));
@@ -290,7 +387,7 @@ final class VectorKernels {
         for (; i < n; i++) {
             float x = get(inp, iOff + i);
             float u = GELU_S * (x + GELU_K * x * x * x);
-            float th = (float) Math.tanh(u);
+            float th = tanh(u);
             float du = GELU_S * (1f + 3f * GELU_K * x * x);
             float grad = 0.5f * (1f + th) + 0.5f * x * (1f - th * th) * du;
             set(d, dOff + i, get(d, dOff + i) * grad);
@@ -320,13 +417,13 @@ final class VectorKernels {
         FloatVector s0 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector e = load(x, xOff + i).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(load(x, xOff + i).sub(mv));
             store(e, out, oOff + i);
             s0 = s0.add(e);
         }
-        float s = s0.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0);
         for (; i < n; i++) {
-            float e = (float) Math.exp(get(x, xOff + i) - max);
+            float e = exp(get(x, xOff + i) - max);
             set(out, oOff + i, e);
             s += e;
         }
@@ -386,7 +483,7 @@ final class VectorKernels {
             FloatVector a = load(g, i);
             s0 = a.fma(a, s0);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < to; i++) {
             float x = get(g, i);
             s += x * x;
@@ -472,7 +569,7 @@ final class VectorKernels {
             a3 = load(x, xOff + c + 3 * L).fma(load(y, yOff + c + 3 * L), a3);
         }
         for (; c <= n - L; c += L) a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1).add(a2.add(a3)));
         for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
         return s;
     }

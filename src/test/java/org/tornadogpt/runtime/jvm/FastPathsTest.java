@@ -205,7 +205,8 @@ class FastPathsTest {
         FloatArray out = random(n + 5), x = random(n + 4), y = random(n + 6);
         for (int i = 0; i < n + 4; i++) x.set(i, x.get(i) * 3);
         check("gelu forward", 1e-6, new Object[] {out, x}, b -> Launch.of("g", Kernels.GELU_FORWARD, 0, n, (FloatArray) b[0], 2, (FloatArray) b[1], 3));
-        check("gelu backward", 1e-6, new Object[] {y, x}, b -> Launch.of("gb", Kernels.GELU_BACKWARD, 0, n, (FloatArray) b[0], 1, (FloatArray) b[1], 4));
+        // the derivative subtracts nearly equal terms for large |x|: both sides carry ~1e-7 of tanh's rounding
+        check("gelu backward", 5e-6, new Object[] {y, x}, b -> Launch.of("gb", Kernels.GELU_BACKWARD, 0, n, (FloatArray) b[0], 1, (FloatArray) b[1], 4));
         check("residual", 0, new Object[] {out, x, y}, b -> Launch.of("r", Kernels.RESIDUAL_FORWARD, 0, n,
                 (FloatArray) b[0], 5, (FloatArray) b[1], 1, (FloatArray) b[2], 6));
         for (double p : new double[] {0, 0.1, 0.6}) {
