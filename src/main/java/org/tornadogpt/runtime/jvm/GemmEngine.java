@@ -37,24 +37,15 @@ public final class GemmEngine implements JvmParallel.Task {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
+
     /** Micro-kernel geometry: rows x vectors of the register tile. */
     public enum Kernel {
         /** 4 rows x 4 vectors = 16 accumulators. */
         K4X4(4, 4),
-        /** 6 rows x 2 vectors = 12 accumulators. */
-        K6X2(6, 2),
-        /** 5 rows x 2 vectors = 10 accumulators. */
-        K5X2(5, 2),
         /** 4 rows x 2 vectors = 8 accumulators. */
         K4X2(4, 2),
-        /** 4 rows x 3 vectors = 12 accumulators. */
-        K4X3(4, 3),
         /** 3 rows x 3 vectors = 9 accumulators. */
-        K3X3(3, 3),
-        /** 8 rows x 1 vectors = 8 accumulators. */
-        K8X1(8, 1),
-        /** 2 rows x 4 vectors = 8 accumulators. */
-        K2X4(2, 4);
+        K3X3(3, 3);
 
         final int rows;
         final int vectors;
@@ -64,12 +55,19 @@ public final class GemmEngine implements JvmParallel.Task {
             this.vectors = vectors;
         }
 
-        /** The default for this machine: 512-bit vectors imply AVX-512 and its 32 registers. */
+        /**
+         * The default for this machine. 512-bit vectors imply AVX-512 and its 32 registers: 4x4
+         * (16 accumulators). Otherwise assume 16 registers (AVX2): 4x2 (8 accumulators), since
+         * C2 keeps all broadcasts of a step live and 12 accumulators already spill.
+         */
         public static Kernel auto() {
-            return VL >= 16 ? K4X4 : K6X2;
+            return VL >= 16 ? K4X4 : K4X2;
         }
     }
+
     private static final ByteOrder NO = ByteOrder.nativeOrder();
+    /** Columns transposed together by the transposing B pack (divides every tile width). */
+    private static final int GROUP = 4;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** Default blocking: depth of a packed K-slice, rows per packed A block, columns per packed B block. */
@@ -88,6 +86,7 @@ public final class GemmEngine implements JvmParallel.Task {
     // per-worker workspace, preallocated
     private final float[][] packA;
     private final float[][] packB;
+    private final float[][] rowBuf; // per-worker staging rows for the packing routines
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
 
     // ---- the current job (set by the caller before pool.run, read by the workers) ----
@@ -137,10 +136,12 @@ public final class GemmEngine implements JvmParallel.Task {
         int t = pool.threads();
         packA = new float[t][];
         packB = new float[t][];
+        rowBuf = new float[t][];
         scratch = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = new float[mcBlock * kcBlock];
             packB[i] = new float[ncBlock * kcBlock];
+            rowBuf[i] = new float[Math.max(mrT, GROUP) * kcBlock];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
     }
@@ -349,10 +350,10 @@ public final class GemmEngine implements JvmParallel.Task {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(bp, pc, kc, jc, nc);
+                packB(worker, bp, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(ap, ic, mc, pc, kc);
+                    packA(worker, ap, ic, mc, pc, kc);
                     if (overwrite && pc == 0) {
                         initC(ic, mc, jc, nc);
                     }
@@ -384,21 +385,27 @@ public final class GemmEngine implements JvmParallel.Task {
     // ------------------------------------------------------------------------------------------
 
     /** Packs A[ic..ic+mc, pc..pc+kc] into panels of mrT rows: ap[p*kc*mrT + kk*mrT + r]. */
-    private void packA(float[] ap, int ic, int mc, int pc, int kc) {
+    private void packA(int worker, float[] ap, int ic, int mc, int pc, int kc) {
         final MemorySegment seg = a;
         if (acs == 1) {
-            for (int ir = 0; ir < mc; ir += mrT) {
-                int base = (ir / mrT) * kc * mrT;
-                for (int r = 0; r < mrT; r++) {
-                    if (ir + r < mc) {
+            // rows are contiguous in k: bulk-copy each row to a buffer, then interleave from heap
+            final float[] rows = rowBuf[worker];
+            final int mrt = mrT;
+            for (int ir = 0; ir < mc; ir += mrt) {
+                int base = (ir / mrt) * kc * mrt;
+                int valid = Math.min(mrt, mc - ir);
+                for (int r = 0; r < mrt; r++) {
+                    if (r < valid) {
                         long src = aOff + (long) (ic + ir + r) * ars + pc;
-                        for (int kk = 0; kk < kc; kk++) {
-                            ap[base + kk * mrT + r] = seg.getAtIndex(F, src + kk);
-                        }
+                        MemorySegment.copy(seg, F, src * Float.BYTES, rows, r * kc, kc);
                     } else {
-                        for (int kk = 0; kk < kc; kk++) {
-                            ap[base + kk * mrT + r] = 0f;
-                        }
+                        java.util.Arrays.fill(rows, r * kc, (r + 1) * kc, 0f);
+                    }
+                }
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * mrt;
+                    for (int r = 0; r < mrt; r++) {
+                        ap[d + r] = rows[r * kc + kk];
                     }
                 }
             }
@@ -441,7 +448,7 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
     /** Packs B[pc..pc+kc, jc..jc+nc] into strips of nrT columns: bp[s*kc*nrT + kk*nrT + j]. */
-    private void packB(float[] bp, int pc, int kc, int jc, int nc) {
+    private void packB(int worker, float[] bp, int pc, int kc, int jc, int nc) {
         final MemorySegment seg = b;
         if (bcs == 1) {
             final long ld = brs;
@@ -468,21 +475,31 @@ public final class GemmEngine implements JvmParallel.Task {
                 }
             }
         } else if (brs == 1) {
+            // transposing pack (B stored as [n][k], e.g. nn.Linear weights): bulk-copy GROUP columns'
+            // k-runs to a heap buffer, then write them GROUP floats at a time into the strip
             final long ld = bcs;
-            for (int jr = 0; jr < nc; jr += nrT) {
-                int base = (jr / nrT) * kc * nrT;
-                int cols = Math.min(nrT, nc - jr);
-                for (int j = 0; j < nrT; j++) {
-                    int d = base + j;
-                    if (j < cols) {
-                        long src = bOff + (long) (jc + jr + j) * ld + pc;
-                        for (int kk = 0; kk < kc; kk++) {
-                            bp[d + kk * nrT] = seg.getAtIndex(F, src + kk);
+            final float[] rows = rowBuf[worker];
+            final int nrt = nrT;
+            for (int jr = 0; jr < nc; jr += nrt) {
+                int base = (jr / nrt) * kc * nrt;
+                int cols = Math.min(nrt, nc - jr);
+                for (int j0 = 0; j0 < nrt; j0 += GROUP) {
+                    for (int g = 0; g < GROUP; g++) {
+                        int j = j0 + g;
+                        if (j < cols) {
+                            long src = bOff + (long) (jc + jr + j) * ld + pc;
+                            MemorySegment.copy(seg, F, src * Float.BYTES, rows, g * kc, kc);
+                        } else {
+                            java.util.Arrays.fill(rows, g * kc, (g + 1) * kc, 0f);
                         }
-                    } else {
-                        for (int kk = 0; kk < kc; kk++) {
-                            bp[d + kk * nrT] = 0f;
-                        }
+                    }
+                    int d = base + j0;
+                    for (int kk = 0; kk < kc; kk++) {
+                        int e = d + kk * nrt;
+                        bp[e] = rows[kk];
+                        bp[e + 1] = rows[kc + kk];
+                        bp[e + 2] = rows[2 * kc + kk];
+                        bp[e + 3] = rows[3 * kc + kk];
                     }
                 }
             }
@@ -510,13 +527,8 @@ public final class GemmEngine implements JvmParallel.Task {
                               MemorySegment c, long co, long rb) {
         switch (kern) {
             case K4X4 -> kernel4x4(ap, ao, bp, bo, kc, c, co, rb);
-            case K6X2 -> kernel6x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K5X2 -> kernel5x2(ap, ao, bp, bo, kc, c, co, rb);
             case K4X2 -> kernel4x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K4X3 -> kernel4x3(ap, ao, bp, bo, kc, c, co, rb);
             case K3X3 -> kernel3x3(ap, ao, bp, bo, kc, c, co, rb);
-            case K8X1 -> kernel8x1(ap, ao, bp, bo, kc, c, co, rb);
-            case K2X4 -> kernel2x4(ap, ao, bp, bo, kc, c, co, rb);
         }
     }
 
@@ -527,8 +539,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 4 * VL;
+            final int ai = ao + (kk) * 4;
+            final int bi = bo + (kk) * 4 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -578,107 +590,6 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
 
-    /** C[6, 2*VL] += Apanel[kc, 6]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel6x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 6;
-            final int bi = bo + kk * 2 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c51).intoMemorySegment(c, r + vb, NO);
-    }
-
-
-    /** C[5, 2*VL] += Apanel[kc, 5]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel5x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 5;
-            final int bi = bo + kk * 2 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
-    }
-
-
     /** C[4, 2*VL] += Apanel[kc, 4]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
     static void kernel4x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -686,8 +597,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 2 * VL;
+            final int ai = ao + (kk) * 4;
+            final int bi = bo + (kk) * 2 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -716,55 +627,6 @@ public final class GemmEngine implements JvmParallel.Task {
         r += rb;
         FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
         FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-    }
-
-
-    /** C[4, 3*VL] += Apanel[kc, 4]^T * Bstrip[kc, 3*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel4x3(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 3 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c32).intoMemorySegment(c, r + 2 * vb, NO);
     }
 
 
@@ -774,8 +636,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 3;
-            final int bi = bo + kk * 3 * VL;
+            final int ai = ao + (kk) * 3;
+            final int bi = bo + (kk) * 3 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -805,93 +667,6 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
         FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
         FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-    }
-
-
-    /** C[8, 1*VL] += Apanel[kc, 8]^T * Bstrip[kc, 1*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel8x1(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 8;
-            final int bi = bo + kk * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x.fma(b0, c60);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x.fma(b0, c70);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c60).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c70).intoMemorySegment(c, r, NO);
-    }
-
-
-    /** C[2, 4*VL] += Apanel[kc, 2]^T * Bstrip[kc, 4*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel2x4(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 2;
-            final int bi = bo + kk * 4 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c03).intoMemorySegment(c, r + 3 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c13).intoMemorySegment(c, r + 3 * vb, NO);
     }
 
 
