@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -87,6 +86,7 @@ public final class GemmEngine implements JvmParallel.Task {
     private final float[][] packA;
     private final float[][] packB;
     private final float[][] rowBuf; // per-worker staging rows for the packing routines
+    private final float[] zeros; // read-only source for clearing output rows
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
 
     // ---- the current job (set by the caller before pool.run, read by the workers) ----
@@ -137,6 +137,7 @@ public final class GemmEngine implements JvmParallel.Task {
         packA = new float[t][];
         packB = new float[t][];
         rowBuf = new float[t][];
+        zeros = new float[ncBlock];
         scratch = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = new float[mcBlock * kcBlock];
@@ -330,7 +331,7 @@ public final class GemmEngine implements JvmParallel.Task {
             int o0 = (int) Math.min(dbCols, chunks * worker / workers * VL);
             int o1 = (int) Math.min(dbCols, chunks * (worker + 1) / workers * VL);
             if (o0 < o1) {
-                columnSums(dout, doutOff, dbRows, dbCols, o0, o1, dbias, dbiasOff);
+                columnSums(dout, doutOff, dbRows, dbCols, o0, o1, dbias, dbiasOff, packA[worker], rowBuf[worker]);
             }
         }
     }
@@ -451,26 +452,19 @@ public final class GemmEngine implements JvmParallel.Task {
     private void packB(int worker, float[] bp, int pc, int kc, int jc, int nc) {
         final MemorySegment seg = b;
         if (bcs == 1) {
+            // rows contiguous in j: bulk copies (no vector code outside the kernels: vector code
+            // that runs before C2 compiles it is boxed and very slow)
             final long ld = brs;
-            for (int jr = 0; jr < nc; jr += nrT) {
-                int base = (jr / nrT) * kc * nrT;
-                int cols = Math.min(nrT, nc - jr);
+            final int nrt = nrT;
+            for (int jr = 0; jr < nc; jr += nrt) {
+                int base = (jr / nrt) * kc * nrt;
+                int cols = Math.min(nrt, nc - jr);
                 long src = bOff + (long) pc * ld + jc + jr;
-                if (cols == nrT) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = (src + kk * ld) * Float.BYTES;
-                        int d = base + kk * nrT;
-                        for (int v = 0; v < nrT; v += VL) {
-                            FloatVector.fromMemorySegment(S, seg, s + (long) v * Float.BYTES, NO).intoArray(bp, d + v);
-                        }
-                    }
-                } else {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = src + kk * ld;
-                        int d = base + kk * nrT;
-                        for (int j = 0; j < nrT; j++) {
-                            bp[d + j] = j < cols ? seg.getAtIndex(F, s + j) : 0f;
-                        }
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * nrt;
+                    MemorySegment.copy(seg, F, (src + kk * ld) * Float.BYTES, bp, d, cols);
+                    if (cols < nrt) {
+                        java.util.Arrays.fill(bp, d + cols, d + nrt, 0f);
                     }
                 }
             }
@@ -689,14 +683,7 @@ public final class GemmEngine implements JvmParallel.Task {
             if (bias != null) {
                 MemorySegment.copy(bias, (biasOff + jc) * Float.BYTES, cs, row, (long) nc * Float.BYTES);
             } else {
-                int j = 0;
-                FloatVector z = FloatVector.zero(S);
-                for (; j + VL <= nc; j += VL) {
-                    z.intoMemorySegment(cs, row + (long) j * Float.BYTES, NO);
-                }
-                for (; j < nc; j++) {
-                    cs.set(F, row + (long) j * Float.BYTES, 0f);
-                }
+                MemorySegment.copy(zeros, 0, cs, F, row, nc);
             }
         }
     }
@@ -705,36 +692,26 @@ public final class GemmEngine implements JvmParallel.Task {
     // Column sums for dbias
     // ------------------------------------------------------------------------------------------
 
-    /** dst[o] += sum_i src[i * cols + o] for o in [o0, o1). */
+    /**
+     * dst[o] += sum_i src[i * cols + o] for o in [o0, o1), summing rows in order (so the result does
+     * not depend on the split). Columns are done in chunks of {@code sums.length}.
+     */
     static void columnSums(MemorySegment src, long srcOff, int rows, int cols, int o0, int o1,
-                           MemorySegment dst, long dstOff) {
-        int o = o0;
-        final long rowBytes = (long) cols * Float.BYTES;
-        for (; o + 4 * VL <= o1; o += 4 * VL) {
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-            long p = (srcOff + o) * Float.BYTES;
-            for (int i = 0; i < rows; i++, p += rowBytes) {
-                s0 = s0.add(FloatVector.fromMemorySegment(S, src, p, NO));
-                s1 = s1.add(FloatVector.fromMemorySegment(S, src, p + VL * Float.BYTES, NO));
-                s2 = s2.add(FloatVector.fromMemorySegment(S, src, p + 2L * VL * Float.BYTES, NO));
-                s3 = s3.add(FloatVector.fromMemorySegment(S, src, p + 3L * VL * Float.BYTES, NO));
+                           MemorySegment dst, long dstOff, float[] sums, float[] stage) {
+        final int chunk = Math.min(sums.length, stage.length);
+        for (int o = o0; o < o1; o += chunk) {
+            int len = Math.min(chunk, o1 - o);
+            java.util.Arrays.fill(sums, 0, len, 0f);
+            for (int i = 0; i < rows; i++) {
+                MemorySegment.copy(src, F, (srcOff + (long) i * cols + o) * Float.BYTES, stage, 0, len);
+                for (int j = 0; j < len; j++) {
+                    sums[j] += stage[j];
+                }
             }
-            long d = (dstOff + o) * Float.BYTES;
-            final long vb = (long) VL * Float.BYTES;
-            FloatVector.fromMemorySegment(S, dst, d, NO).add(s0).intoMemorySegment(dst, d, NO);
-            FloatVector.fromMemorySegment(S, dst, d + vb, NO).add(s1).intoMemorySegment(dst, d + vb, NO);
-            FloatVector.fromMemorySegment(S, dst, d + 2 * vb, NO).add(s2).intoMemorySegment(dst, d + 2 * vb, NO);
-            FloatVector.fromMemorySegment(S, dst, d + 3 * vb, NO).add(s3).intoMemorySegment(dst, d + 3 * vb, NO);
-        }
-        for (; o < o1; o += VL) {
-            VectorMask<Float> mask = S.indexInRange(o, o1);
-            FloatVector s = FloatVector.zero(S);
-            long p = (srcOff + o) * Float.BYTES;
-            for (int i = 0; i < rows; i++, p += rowBytes) {
-                s = s.add(FloatVector.fromMemorySegment(S, src, p, NO, mask));
+            for (int j = 0; j < len; j++) {
+                long at = dstOff + o + j;
+                dst.setAtIndex(F, at, dst.getAtIndex(F, at) + sums[j]);
             }
-            long d = (dstOff + o) * Float.BYTES;
-            FloatVector.fromMemorySegment(S, dst, d, NO, mask).add(s).intoMemorySegment(dst, d, NO, mask);
         }
     }
 
