@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -107,7 +108,8 @@ public final class GemmEngine implements JvmParallel.Task {
     private int m;
     private int n;
     private int k;
-    private int tm; // worker grid
+    private final AtomicInteger nextPart = new AtomicInteger();
+    private int tm; // grid of parts
     private int tn;
     // dbias (backwardWeight): dbias[o] += sum_i dout[i * oc + o]
     private MemorySegment dbias;
@@ -303,6 +305,7 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         tm = bestTm;
         tn = t / bestTm;
+        nextPart.set(0);
         try {
             pool.run(this);
         } finally {
@@ -315,16 +318,23 @@ public final class GemmEngine implements JvmParallel.Task {
 
     @Override
     public void run(int worker, int workers) {
-        int wm = worker / tn;
-        int wn = worker % tn;
-        long mp = ceilDiv(m, mrT);
-        long ns = ceilDiv(n, nrT);
-        int m0 = (int) Math.min(m, mp * wm / tm * mrT);
-        int m1 = (int) Math.min(m, mp * (wm + 1) / tm * mrT);
-        int n0 = (int) Math.min(n, ns * wn / tn * nrT);
-        int n1 = (int) Math.min(n, ns * (wn + 1) / tn * nrT);
-        if (m0 < m1 && n0 < n1) {
-            block(worker, m0, m1, n0, n1);
+        // The output is cut into tm x tn fixed parts; workers claim parts in order, so a worker
+        // that starts late (descheduled, slow wake-up) leaves its part to whoever is free. The
+        // parts do not depend on who computes them, so results are identical either way.
+        final int parts = tm * tn;
+        final long mp = ceilDiv(m, mrT);
+        final long ns = ceilDiv(n, nrT);
+        int part;
+        while ((part = nextPart.getAndIncrement()) < parts) {
+            int wm = part / tn;
+            int wn = part % tn;
+            int m0 = (int) Math.min(m, mp * wm / tm * mrT);
+            int m1 = (int) Math.min(m, mp * (wm + 1) / tm * mrT);
+            int n0 = (int) Math.min(n, ns * wn / tn * nrT);
+            int n1 = (int) Math.min(n, ns * (wn + 1) / tn * nrT);
+            if (m0 < m1 && n0 < n1) {
+                block(worker, m0, m1, n0, n1);
+            }
         }
         if (dbias != null) {
             long chunks = ceilDiv(dbCols, VL);
