@@ -17,10 +17,13 @@ import java.lang.foreign.MemorySegment;
  * Results are bitwise identical for any number of threads.
  *
  * <p><b>Thread safety:</b> the static methods share one engine with preallocated per-thread packing
- * buffers: call them from one thread at a time. Segments must be accessible from the pool's threads
- * (global, automatic or shared arenas) and native (or heap segments backed by {@code byte[]}).
+ * buffers: call them from one thread at a time (not concurrently, not from inside a
+ * {@link JvmParallel} task). Segments must be accessible from the pool's threads (global, automatic
+ * or shared arenas, not confined ones); output segments must be native (or heap segments backed by
+ * {@code byte[]}). Steady-state calls allocate nothing.
  *
- * <p>JVM flags: run with {@code --add-modules jdk.incubator.vector}.
+ * <p>JVM flags: {@code --add-modules jdk.incubator.vector}; nothing else is needed (in particular
+ * not {@code -XX:LoopUnrollLimit=0}, which costs the packing code a few percent).
  */
 public final class Gemm {
 

@@ -16,22 +16,30 @@ import jdk.incubator.vector.VectorSpecies;
  * this class is the engine behind it and can be instantiated with its own pool (e.g. in tests).
  *
  * <p>All three products are mapped onto one generic update {@code C[M,N] (+)= A[M,K] * B[K,N]}
- * with strided A and B and row-major C:
+ * with strided A and B and row-major C (forward: A = inp, B = w^T; backwardInput: A = dout, B = w;
+ * backwardWeight: A = dout^T, B = inp):
  * <ul>
- *   <li>B is packed, per K-slice of {@code kc} rows, into zero-padded strips {@code NR = 4 * VL}
- *       columns wide ({@code VL} = lanes of {@link FloatVector#SPECIES_PREFERRED});</li>
- *   <li>A is packed into zero-padded panels of {@code MR = 4} rows;</li>
- *   <li>a micro-kernel keeps a 4 x NR tile of C in 16 vector accumulators, broadcasting one A
- *       value per row and doing 4 FMAs per row per k step.</li>
+ *   <li>B is packed, per K-slice of {@code kc} rows and column block of {@code nc}, into
+ *       zero-padded strips {@code NR = vectors * VL} columns wide ({@code VL} = lanes of
+ *       {@link FloatVector#SPECIES_PREFERRED}) in a per-worker {@code float[]};</li>
+ *   <li>A is packed, per row block of {@code mc}, into zero-padded panels of {@code MR} rows;</li>
+ *   <li>a micro-kernel ({@link Kernel}) keeps an MR x NR tile of C in vector accumulators,
+ *       broadcasting one A value per row and doing one FMA per accumulator per k step, then adds the
+ *       tile into C. Ragged tiles run the same kernel into a scratch tile.</li>
  * </ul>
- * The output is split over a 2-D grid of workers (rows x column strips), chosen to balance the
- * compute and keep packing duplication low. Results do not depend on the number of threads: each
- * output element is always summed in the same order.
+ * Only the kernels use the Vector API; packing and bookkeeping use bulk copies and scalar code, so
+ * nothing runs as (boxed, very slow) vector code in the interpreter or C1 while C2 warms up, and no
+ * MemorySegment vector loads sit in hot loops (no special JVM flags are needed).
+ *
+ * <p>The output is cut into a grid of parts (rows x column strips) with one part per worker, the
+ * cut chosen to keep packing duplication low; workers claim parts dynamically. Results do not
+ * depend on the number of threads: each output element is always summed in the same order.
  *
  * <p><b>Thread safety:</b> an engine owns per-worker packing buffers and a single reusable job
  * object; use it from one caller thread at a time. Segments must be accessible from the pool's
- * worker threads (global, automatic or shared arenas, not confined ones) and must be native
- * (off-heap) segments or heap segments backed by {@code byte[]}.
+ * worker threads (global, automatic or shared arenas, not confined ones). The output segment must
+ * be native (off-heap) or a heap segment backed by {@code byte[]} (a Vector API restriction); inputs
+ * may be any segment. No allocation per call.
  */
 public final class GemmEngine implements JvmParallel.Task {
 
