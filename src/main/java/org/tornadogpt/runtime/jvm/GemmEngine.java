@@ -113,6 +113,11 @@ public final class GemmEngine implements JvmParallel.Task {
     private MemorySegment bias; // forward only (overwrite mode)
     private long biasOff;
     private boolean overwrite;
+    private float alpha = 1f; // scales A while packing
+    private int batch = 1; // independent products, operand i at offset + i * xBatch
+    private long aBatch;
+    private long bBatch;
+    private long cBatch;
     private int m;
     private int n;
     private int k;
@@ -257,6 +262,70 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
+    /**
+     * Batched strided product: for each batch entry {@code e < batch}, i < m, j < n,
+     * {@code C_e[i, j] = (accumulate ? C_e[i, j] : 0) + alpha * sum_{p<k} A_e[i, p] * B_e[p, j]} with
+     * <ul>
+     *   <li>{@code A_e[i, p]} at element {@code aOff + e * aBatch + i * aRow + p * aCol},</li>
+     *   <li>{@code B_e[p, j]} at element {@code bOff + e * bBatch + p * bRow + j * bCol},</li>
+     *   <li>{@code C_e[i, j]} at element {@code cOff + e * cBatch + i * ldc + j}.</li>
+     * </ul>
+     * Strides must be non-negative and the C entries must not overlap each other or the inputs.
+     * Either transposition of A and B is expressed through the strides (e.g. {@code B = K^T} is
+     * {@code bRow = 1, bCol = ld}). Small products are parallelized over the batch entries.
+     */
+    public void matmul(int batch, int m, int n, int k, float alpha,
+                       MemorySegment a, long aOff, long aBatch, long aRow, long aCol,
+                       MemorySegment b, long bOff, long bBatch, long bRow, long bCol,
+                       MemorySegment c, long cOff, long cBatch, long ldc, boolean accumulate) {
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative dimension: batch=" + batch + " m=" + m + " n=" + n + " k=" + k);
+        }
+        if (aBatch < 0 || aRow < 0 || aCol < 0 || bBatch < 0 || bRow < 0 || bCol < 0 || cBatch < 0 || ldc < 0) {
+            throw new IllegalArgumentException("strides must be non-negative");
+        }
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        checkStrided(c, cOff, batch, cBatch, m, ldc, n, 1, "c");
+        if (k == 0) {
+            if (!accumulate) {
+                for (int e = 0; e < batch; e++) {
+                    for (int i = 0; i < m; i++) {
+                        long row = cOff + e * cBatch + i * ldc;
+                        for (int j = 0; j < n; j++) {
+                            c.setAtIndex(F, row + j, 0f);
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        checkStrided(a, aOff, batch, aBatch, m, aRow, k, aCol, "a");
+        checkStrided(b, bOff, batch, bBatch, k, bRow, n, bCol, "b");
+        setA(a, aOff, aRow, aCol);
+        setB(b, bOff, bRow, bCol);
+        setC(c, cOff, ldc);
+        this.bias = null;
+        this.overwrite = !accumulate;
+        this.alpha = alpha;
+        this.batch = batch;
+        this.aBatch = aBatch;
+        this.bBatch = bBatch;
+        this.cBatch = cBatch;
+        launch(m, n, k, bRow == 1 && bCol != 1 ? 4.0 : 1.0);
+    }
+
+    private static void checkStrided(MemorySegment seg, long off, int batch, long batchStride, int rows,
+                                     long rowStride, int cols, long colStride, String name) {
+        Objects.requireNonNull(seg, name);
+        long last = off + (batch - 1) * batchStride + (rows - 1) * rowStride + (cols - 1) * colStride;
+        if (off < 0 || (last + 1) * Float.BYTES > seg.byteSize()) {
+            throw new IndexOutOfBoundsException(name + ": need floats up to index " + last
+                    + " but segment holds " + seg.byteSize() / Float.BYTES);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // Driver
     // ------------------------------------------------------------------------------------------
@@ -289,7 +358,7 @@ public final class GemmEngine implements JvmParallel.Task {
         m = mm;
         n = nn;
         k = kk;
-        int t = pool.threads();
+        int t = (pool.threads() + batch - 1) / batch; // workers per batch entry
         long mp = ceilDiv(mm, mrT);
         long ns = ceilDiv(nn, nrT);
         double best = Double.MAX_VALUE;
@@ -321,6 +390,11 @@ public final class GemmEngine implements JvmParallel.Task {
             b = null;
             c = null;
             bias = null;
+            alpha = 1f;
+            batch = 1;
+            aBatch = 0;
+            bBatch = 0;
+            cBatch = 0;
         }
     }
 
@@ -329,19 +403,21 @@ public final class GemmEngine implements JvmParallel.Task {
         // The output is cut into tm x tn fixed parts; workers claim parts in order, so a worker
         // that starts late (descheduled, slow wake-up) leaves its part to whoever is free. The
         // parts do not depend on who computes them, so results are identical either way.
-        final int parts = tm * tn;
+        final int grid = tm * tn;
+        final int parts = batch * grid;
         final long mp = ceilDiv(m, mrT);
         final long ns = ceilDiv(n, nrT);
         int part;
         while ((part = nextPart.getAndIncrement()) < parts) {
-            int wm = part / tn;
+            int bi = part / grid;
+            int wm = (part % grid) / tn;
             int wn = part % tn;
             int m0 = (int) Math.min(m, mp * wm / tm * mrT);
             int m1 = (int) Math.min(m, mp * (wm + 1) / tm * mrT);
             int n0 = (int) Math.min(n, ns * wn / tn * nrT);
             int n1 = (int) Math.min(n, ns * (wn + 1) / tn * nrT);
             if (m0 < m1 && n0 < n1) {
-                block(worker, m0, m1, n0, n1);
+                block(worker, aOff + bi * aBatch, bOff + bi * bBatch, cOff + bi * cBatch, m0, m1, n0, n1);
             }
         }
         if (dbias != null) {
@@ -354,7 +430,7 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
-    private void block(int worker, int m0, int m1, int n0, int n1) {
+    private void block(int worker, long aBase, long bBase, long cBase, int m0, int m1, int n0, int n1) {
         final float[] ap = packA[worker];
         final float[] bp = packB[worker];
         final int kcMax = kcBlock;
@@ -369,12 +445,12 @@ public final class GemmEngine implements JvmParallel.Task {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(worker, bp, pc, kc, jc, nc);
+                packB(worker, bp, bBase, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(worker, ap, ic, mc, pc, kc);
+                    packA(worker, ap, aBase, ic, mc, pc, kc);
                     if (overwrite && pc == 0) {
-                        initC(ic, mc, jc, nc);
+                        initC(cBase, ic, mc, jc, nc);
                     }
                     for (int jr = 0; jr < nc; jr += nrt) {
                         int nr = Math.min(nrt, nc - jr);
@@ -382,7 +458,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         for (int ir = 0; ir < mc; ir += mrt) {
                             int mr = Math.min(mrt, mc - ir);
                             int ao = (ir / mrt) * kc * mrt;
-                            long co = cOff + (long) (ic + ir) * ld + jc + jr;
+                            long co = cBase + (long) (ic + ir) * ld + jc + jr;
                             if (mr == mrt && nr == nrt) {
                                 micro(kern, ap, ao, bp, bo, kc, cs, co * Float.BYTES, ld * Float.BYTES);
                             } else {
@@ -404,7 +480,8 @@ public final class GemmEngine implements JvmParallel.Task {
     // ------------------------------------------------------------------------------------------
 
     /** Packs A[ic..ic+mc, pc..pc+kc] into panels of mrT rows: ap[p*kc*mrT + kk*mrT + r]. */
-    private void packA(int worker, float[] ap, int ic, int mc, int pc, int kc) {
+    private void packA(int worker, float[] ap, long aBase, int ic, int mc, int pc, int kc) {
+        final float scale = alpha;
         final MemorySegment seg = a;
         if (acs == 1) {
             // rows are contiguous in k: bulk-copy each row to a buffer, then interleave from heap
@@ -415,7 +492,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 int valid = Math.min(mrt, mc - ir);
                 for (int r = 0; r < mrt; r++) {
                     if (r < valid) {
-                        long src = aOff + (long) (ic + ir + r) * ars + pc;
+                        long src = aBase + (long) (ic + ir + r) * ars + pc;
                         MemorySegment.copy(seg, F, src * Float.BYTES, rows, r * kc, kc);
                     } else {
                         java.util.Arrays.fill(rows, r * kc, (r + 1) * kc, 0f);
@@ -424,7 +501,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int kk = 0; kk < kc; kk++) {
                     int d = base + kk * mrt;
                     for (int r = 0; r < mrt; r++) {
-                        ap[d + r] = rows[r * kc + kk];
+                        ap[d + r] = rows[r * kc + kk] * scale;
                     }
                 }
             }
@@ -433,13 +510,13 @@ public final class GemmEngine implements JvmParallel.Task {
             for (int ir = 0; ir < mc; ir += mrT) {
                 int base = (ir / mrT) * kc * mrT;
                 int rows = Math.min(mrT, mc - ir);
-                long src = aOff + (ic + ir) + (long) pc * ld;
+                long src = aBase + (ic + ir) + (long) pc * ld;
                 if (rows == mrT) {
                     for (int kk = 0; kk < kc; kk++) {
                         long s = src + kk * ld;
                         int d = base + kk * mrT;
                         for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = seg.getAtIndex(F, s + r);
+                            ap[d + r] = seg.getAtIndex(F, s + r) * scale;
                         }
                     }
                 } else {
@@ -447,7 +524,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         long s = src + kk * ld;
                         int d = base + kk * mrT;
                         for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = r < rows ? seg.getAtIndex(F, s + r) : 0f;
+                            ap[d + r] = r < rows ? seg.getAtIndex(F, s + r) * scale : 0f;
                         }
                     }
                 }
@@ -458,7 +535,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int kk = 0; kk < kc; kk++) {
                     for (int r = 0; r < mrT; r++) {
                         ap[base + kk * mrT + r] = ir + r < mc
-                                ? seg.getAtIndex(F, aOff + (long) (ic + ir + r) * ars + (long) (pc + kk) * acs)
+                                ? seg.getAtIndex(F, aBase + (long) (ic + ir + r) * ars + (long) (pc + kk) * acs) * scale
                                 : 0f;
                     }
                 }
@@ -467,7 +544,7 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
     /** Packs B[pc..pc+kc, jc..jc+nc] into strips of nrT columns: bp[s*kc*nrT + kk*nrT + j]. */
-    private void packB(int worker, float[] bp, int pc, int kc, int jc, int nc) {
+    private void packB(int worker, float[] bp, long bBase, int pc, int kc, int jc, int nc) {
         final MemorySegment seg = b;
         if (bcs == 1) {
             // rows contiguous in j: bulk copies (no vector code outside the kernels: vector code
@@ -477,7 +554,7 @@ public final class GemmEngine implements JvmParallel.Task {
             for (int jr = 0; jr < nc; jr += nrt) {
                 int base = (jr / nrt) * kc * nrt;
                 int cols = Math.min(nrt, nc - jr);
-                long src = bOff + (long) pc * ld + jc + jr;
+                long src = bBase + (long) pc * ld + jc + jr;
                 for (int kk = 0; kk < kc; kk++) {
                     int d = base + kk * nrt;
                     MemorySegment.copy(seg, F, (src + kk * ld) * Float.BYTES, bp, d, cols);
@@ -499,7 +576,7 @@ public final class GemmEngine implements JvmParallel.Task {
                     for (int g = 0; g < GROUP; g++) {
                         int j = j0 + g;
                         if (j < cols) {
-                            long src = bOff + (long) (jc + jr + j) * ld + pc;
+                            long src = bBase + (long) (jc + jr + j) * ld + pc;
                             MemorySegment.copy(seg, F, src * Float.BYTES, rows, g * kc, kc);
                         } else {
                             java.util.Arrays.fill(rows, g * kc, (g + 1) * kc, 0f);
@@ -521,7 +598,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int kk = 0; kk < kc; kk++) {
                     for (int j = 0; j < nrT; j++) {
                         bp[base + kk * nrT + j] = jr + j < nc
-                                ? seg.getAtIndex(F, bOff + (long) (pc + kk) * brs + (long) (jc + jr + j) * bcs)
+                                ? seg.getAtIndex(F, bBase + (long) (pc + kk) * brs + (long) (jc + jr + j) * bcs)
                                 : 0f;
                     }
                 }
@@ -694,10 +771,10 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
     /** C[ic..ic+mc, jc..jc+nc] = bias[jc..jc+nc] (or 0 when bias is null). */
-    private void initC(int ic, int mc, int jc, int nc) {
+    private void initC(long cBase, int ic, int mc, int jc, int nc) {
         final MemorySegment cs = c;
         for (int i = ic; i < ic + mc; i++) {
-            long row = (cOff + (long) i * ldc + jc) * Float.BYTES;
+            long row = (cBase + (long) i * ldc + jc) * Float.BYTES;
             if (bias != null) {
                 MemorySegment.copy(bias, (biasOff + jc) * Float.BYTES, cs, row, (long) nc * Float.BYTES);
             } else {
