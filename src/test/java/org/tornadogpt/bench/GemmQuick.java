@@ -15,7 +15,7 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
  *   org.tornadogpt.bench.GemmQuick [-Dthreads=1,2] [-Dn=256] [-Dops=fwd,dinp,dw] [-Dshapes=768x2304,...]
- *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1]
+ *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1] [-Dtrace=true]
  *   [-Dblockings=kc:mc:nc,kc:mc:nc] [-Dkernel=K4X2]
  * </pre>
  */
@@ -75,6 +75,18 @@ public final class GemmQuick {
 
     /** Returns {best wall seconds per call, caller-thread CPU seconds per call, bytes allocated per call}. */
     static double[] measure(Runnable r, double warmSec, double timeSec) {
+        if (Boolean.getBoolean("trace")) {
+            // time of the first calls: how long the JIT warm-up takes
+            StringBuilder sb = new StringBuilder("first calls (ms):");
+            long start = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                long t0 = System.nanoTime();
+                r.run();
+                sb.append(String.format(Locale.ROOT, " %.0f", (System.nanoTime() - t0) / 1e6));
+            }
+            sb.append(String.format(Locale.ROOT, " | total %.0f ms", (System.nanoTime() - start) / 1e6));
+            System.out.println(sb);
+        }
         long end = System.nanoTime() + (long) (warmSec * 1e9);
         while (System.nanoTime() < end) {
             r.run();
