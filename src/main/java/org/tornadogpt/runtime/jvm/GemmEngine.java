@@ -76,6 +76,9 @@ public final class GemmEngine implements JvmParallel.Task {
     private static final ByteOrder NO = ByteOrder.nativeOrder();
     /** Columns transposed together by the transposing B pack (divides every tile width). */
     private static final int GROUP = 4;
+    /** Split dimension per worker (elements) above which each worker gets several parts. */
+    private static final long SPLIT_MORE = 4096;
+    private static final int PARTS_PER_WORKER = 4;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** Default blocking: depth of a packed K-slice, rows per packed A block, columns per packed B block. */
@@ -382,6 +385,15 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         tm = bestTm;
         tn = t / bestTm;
+        if (t > 1) {
+            // Large outputs get a few parts per worker so that a worker slowed down by other
+            // processes does not hold up the call; the extra packing is negligible at that size.
+            if (tn >= tm && ns * nrT / tn >= SPLIT_MORE) {
+                tn *= PARTS_PER_WORKER;
+            } else if (tm > tn && mp * mrT / tm >= SPLIT_MORE) {
+                tm *= PARTS_PER_WORKER;
+            }
+        }
         nextPart.set(0);
         try {
             pool.run(this);
