@@ -36,7 +36,7 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
     private final Map<Program, Member> members = new IdentityHashMap<>();
-    private final Map<TornadoExecutionPlan, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
+    private final Map<Program, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
     private int graphCounter;
 
     /** A program's plan and the index of its graph in that plan. */
@@ -69,7 +69,7 @@ public final class TornadoBackend implements Backend {
         }
         TornadoExecutionPlan plan = m.plan();
         if (m.group().size() > 1) plan.withGraph(m.graph());
-        lastResults.put(plan, plan.execute());
+        lastResults.put(program, plan.execute());
     }
 
     @Override
@@ -112,11 +112,10 @@ public final class TornadoBackend implements Backend {
         return g;
     }
 
+    /** Through the last execution result of {@code program}; nothing when it has not run (the host arrays are current). */
     @Override
     public void toHost(Program program, Object... buffers) {
-        Member m = members.get(program);
-        if (m == null) return; // never ran: the host arrays are current
-        TornadoExecutionResult r = lastResults.get(m.plan());
+        TornadoExecutionResult r = lastResults.get(program);
         if (r != null) r.transferToHost(buffers);
     }
 
@@ -125,8 +124,10 @@ public final class TornadoBackend implements Backend {
         for (Program p : programs) {
             Member m = members.get(p);
             if (m == null) continue;
-            for (Program q : m.group()) members.remove(q);
-            lastResults.remove(m.plan());
+            for (Program q : m.group()) {
+                members.remove(q);
+                lastResults.remove(q);
+            }
             closeQuietly(m.plan());
         }
     }
