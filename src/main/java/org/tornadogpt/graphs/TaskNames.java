@@ -51,6 +51,32 @@ public final class TaskNames {
     /** The dense layers of a block, whose backward launches are matrix products. */
     public static final String[] LAYER_MATMULS = {QKV, ATTN_PROJ, FC, FC_PROJ};
 
+    // decoding with a KV cache (DecodeGraph, PrefillGraph)
+    public static final String STORE_KV = "kvstore";
+    public static final String ATT_SCORES = "attscores";
+    public static final String ATT_SOFTMAX = "attsoftmax";
+    public static final String ATT_VALUES = "attvalues";
+
+    /** The row of the last prompt position, picked by a position read from the step array. */
+    public static final String LAST_ROW = "lastrow";
+    /** The first program of the inference group: puts the weights and the cache on the device. */
+    public static final String UPLOAD = "upload";
+
+
+    /**
+     * Id of a decode-step task (one new position with the KV cache), e.g. {@code "dec_l3_qkv"}. Its
+     * matrix products are {@code decode(layer(l, m))} for m in {@link #LAYER_MATMULS}, and
+     * {@code decode(LOGITS)}; the same holds for {@link #prefill}.
+     */
+    public static String decode(String id) {
+        return "dec_" + id;
+    }
+
+    /** Id of a prefill / cache-less inference task over T positions, e.g. {@code "pre_l3_qkv"}. */
+    public static String prefill(String id) {
+        return "pre_" + id;
+    }
+
     /** Id of a per-layer task, e.g. {@code layer(3, QKV)} is {@code "l3_qkv"}. */
     public static String layer(int l, String op) {
         return "l" + l + "_" + op;

@@ -117,33 +117,53 @@ final class TensorCodec {
     }
 
     /**
-     * dst[c * rows + r] = src[r * cols + c], in TILE x TILE blocks so that both the rows read and the
-     * rows written stay in cache.
+     * dst[c * rows + r] = src[r * cols + c], in TILE x TILE blocks: each block's source row pieces are
+     * bulk-copied (and converted) into a small float array, transposed there, and its output row pieces
+     * bulk-copied to {@code dst}, so both sides are touched sequentially.
      */
     static void transpose(MemorySegment src, DType dtype, long rows, long cols, MemorySegment dst, long dstByteOffset) {
+        float[] in = new float[TILE * TILE];
+        float[] out = new float[TILE * TILE];
+        short[] half = dtype.byteSize() == 2 ? new short[TILE] : null;
         for (long r0 = 0; r0 < rows; r0 += TILE) {
-            long r1 = Math.min(rows, r0 + TILE);
+            int nr = (int) Math.min(TILE, rows - r0);
             for (long c0 = 0; c0 < cols; c0 += TILE) {
-                long c1 = Math.min(cols, c0 + TILE);
-                switch (dtype) {
-                    case F32 -> {
-                        for (long r = r0; r < r1; r++) {
-                            long srcRow = r * cols;
-                            for (long c = c0; c < c1; c++) {
-                                dst.set(NATIVE_FLOAT, dstByteOffset + (c * rows + r) * Float.BYTES,
-                                        src.getAtIndex(LE_FLOAT, srcRow + c));
-                            }
-                        }
+                int nc = (int) Math.min(TILE, cols - c0);
+                for (int r = 0; r < nr; r++) {
+                    loadRun(src, dtype, (r0 + r) * cols + c0, in, r * TILE, nc, half);
+                }
+                for (int r = 0; r < nr; r++) {
+                    int rowBase = r * TILE;
+                    for (int c = 0; c < nc; c++) {
+                        out[c * TILE + r] = in[rowBase + c];
                     }
-                    default -> {
-                        for (long r = r0; r < r1; r++) {
-                            long srcRow = r * cols;
-                            for (long c = c0; c < c1; c++) {
-                                dst.set(NATIVE_FLOAT, dstByteOffset + (c * rows + r) * Float.BYTES,
-                                        load(src, dtype, srcRow + c));
-                            }
-                        }
-                    }
+                }
+                for (int c = 0; c < nc; c++) {
+                    MemorySegment.copy(out, c * TILE, dst, NATIVE_FLOAT, dstByteOffset + ((c0 + c) * rows + r0) * Float.BYTES, nr);
+                }
+            }
+        }
+    }
+
+    /** Converts {@code n} consecutive elements starting at element {@code index} into {@code out[at..at+n)}. */
+    private static void loadRun(MemorySegment src, DType dtype, long index, float[] out, int at, int n, short[] half) {
+        switch (dtype) {
+            case F32 -> MemorySegment.copy(src, LE_FLOAT, index * Float.BYTES, out, at, n);
+            case F16 -> {
+                MemorySegment.copy(src, LE_SHORT, index * 2, half, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[at + i] = Float.float16ToFloat(half[i]);
+                }
+            }
+            case BF16 -> {
+                MemorySegment.copy(src, LE_SHORT, index * 2, half, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[at + i] = bf16ToFloat(half[i]);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[at + i] = load(src, dtype, index + i);
                 }
             }
         }

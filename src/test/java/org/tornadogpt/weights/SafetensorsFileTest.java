@@ -112,6 +112,29 @@ class SafetensorsFileTest {
         }
     }
 
+    @Test
+    void filesLargerThanTwoGigabytesAreMappedWithLongOffsets() throws IOException {
+        long big = (1L << 31) + 8;
+        String json = "{\"big\":{\"dtype\":\"U8\",\"shape\":[" + big + "],\"data_offsets\":[0," + big + "]},"
+                + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + big + "," + (big + 8) + "]}}";
+        Path p = StFiles.write(tmp.resolve("huge.safetensors"), json, new byte[0]);
+        long dataStart = Files.size(p);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            raf.setLength(dataStart + big + 8); // sparse: no 2 GB actually written
+            raf.seek(dataStart + big);
+            raf.write(StFiles.floats(1.25f, -3.5f));
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertEquals(big, f.raw("big").byteSize());
+            assertArrayEquals(new float[] {1.25f, -3.5f}, f.readFloats("tail"));
+            assertEquals(0, f.raw("big").get(ValueLayout.JAVA_BYTE, big - 1));
+            WeightFormatException e = assertThrows(WeightFormatException.class, () -> f.readInts("big"));
+            assertTrue(e.getMessage().contains("'big'") && e.getMessage().contains("too many"), e.getMessage());
+        } finally {
+            Files.delete(p);
+        }
+    }
+
     // ---------------------------------------------------------------- conversions
 
     private static final short[] F16_BITS = {

@@ -1,0 +1,139 @@
+package org.tornadogpt.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.tornadogpt.runtime.jvm.GemmEngine;
+import org.tornadogpt.runtime.jvm.JvmParallel;
+
+/**
+ * Quick GFLOP/s table of the JVM GEMMs without JMH, for fast iteration.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
+ *   org.tornadogpt.bench.GemmQuick [-Dthreads=1,2] [-Dn=256] [-Dops=fwd,dinp,dw] [-Dshapes=768x2304,...]
+ *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1]
+ * </pre>
+ */
+public final class GemmQuick {
+
+    static final String DEFAULT_SHAPES = "768x2304,768x768,768x3072,3072x768,768x50257";
+
+    public static void main(String[] args) {
+        int n = Integer.getInteger("n", 256);
+        String[] threads = System.getProperty("threads", "1,2").split(",");
+        String[] ops = System.getProperty("ops", "fwd,dinp,dw").split(",");
+        String[] shapes = System.getProperty("shapes", DEFAULT_SHAPES).split(",");
+        int kc = Integer.getInteger("kc", GemmEngine.DEFAULT_KC);
+        int mc = Integer.getInteger("mc", GemmEngine.DEFAULT_MC);
+        int nc = Integer.getInteger("nc", GemmEngine.DEFAULT_NC);
+        double warm = Double.parseDouble(System.getProperty("warm", "1.0"));
+        double time = Double.parseDouble(System.getProperty("time", "2.0"));
+        int reps = Integer.getInteger("reps", 1);
+        System.out.printf(Locale.ROOT, "lanes=%d n=%d kc=%d mc=%d nc=%d%n", GemmEngine.vectorLanes(), n, kc, mc, nc);
+        System.out.printf(Locale.ROOT, "%-5s %6s %6s %3s %10s %10s %10s %8s%n", "op", "c", "oc", "thr", "ms", "GFLOP/s",
+                "GF/cpu-s", "B/call");
+        List<JvmParallel> pools = new ArrayList<>();
+        for (int rep = 0; rep < reps; rep++) {
+            for (String shape : shapes) {
+                String[] p = shape.trim().split("x");
+                int c = Integer.parseInt(p[0]);
+                int oc = Integer.parseInt(p[1]);
+                try (Arena arena = Arena.ofShared()) {
+                    Bufs bf = new Bufs(arena, n, c, oc);
+                    for (String op : ops) {
+                        for (String t : threads) {
+                            JvmParallel pool = new JvmParallel(Integer.parseInt(t.trim()));
+                            pools.add(pool);
+                            GemmEngine e = new GemmEngine(pool, GemmEngine.Kernel.valueOf(System.getProperty("kernel", GemmEngine.Kernel.auto().name())), kc, mc, nc);
+                            Runnable r = bf.op(e, op.trim());
+                            double[] res = measure(r, warm, time);
+                            double flop = 2.0 * n * c * oc;
+                            System.out.printf(Locale.ROOT, "%-5s %6d %6d %3s %10.3f %10.1f %10.1f %8.0f%n", op, c, oc, t,
+                                    res[0] * 1e3, flop / res[0] / 1e9, flop / res[1] / 1e9, res[2]);
+                            pool.close();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static final com.sun.management.ThreadMXBean MX =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Returns {best wall seconds per call, caller-thread CPU seconds per call, bytes allocated per call}. */
+    static double[] measure(Runnable r, double warmSec, double timeSec) {
+        long end = System.nanoTime() + (long) (warmSec * 1e9);
+        while (System.nanoTime() < end) {
+            r.run();
+        }
+        // best of short batches: robust against noisy neighbours
+        double best = Double.MAX_VALUE;
+        double bestCpu = Double.MAX_VALUE;
+        long calls = 0;
+        long tid = Thread.currentThread().threadId();
+        long alloc0 = MX.getThreadAllocatedBytes(tid);
+        long stop = System.nanoTime() + (long) (timeSec * 1e9);
+        do {
+            long c0 = MX.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            int it = 0;
+            long t1;
+            do {
+                r.run();
+                it++;
+                t1 = System.nanoTime();
+            } while (t1 - t0 < 100_000_000L);
+            long c1 = MX.getCurrentThreadCpuTime();
+            calls += it;
+            best = Math.min(best, (t1 - t0) / 1e9 / it);
+            bestCpu = Math.min(bestCpu, (c1 - c0) / 1e9 / it);
+        } while (System.nanoTime() < stop);
+        double alloc = (double) (MX.getThreadAllocatedBytes(tid) - alloc0) / calls;
+        return new double[] {best, bestCpu, alloc};
+    }
+
+    /** Buffers for one shape, filled with random values in [-1, 1). */
+    static final class Bufs {
+        final int n, c, oc;
+        final MemorySegment inp, w, bias, out, dout, dinp, dw, dbias;
+
+        Bufs(Arena arena, int n, int c, int oc) {
+            this.n = n;
+            this.c = c;
+            this.oc = oc;
+            SplittableRandom rnd = new SplittableRandom(42);
+            inp = fill(arena, (long) n * c, rnd);
+            w = fill(arena, (long) oc * c, rnd);
+            bias = fill(arena, oc, rnd);
+            out = fill(arena, (long) n * oc, rnd);
+            dout = fill(arena, (long) n * oc, rnd);
+            dinp = fill(arena, (long) n * c, rnd);
+            dw = fill(arena, (long) oc * c, rnd);
+            dbias = fill(arena, oc, rnd);
+        }
+
+        static MemorySegment fill(Arena arena, long count, SplittableRandom rnd) {
+            MemorySegment s = arena.allocate(count * Float.BYTES, 64);
+            for (long i = 0; i < count; i++) {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (rnd.nextDouble() * 2 - 1));
+            }
+            return s;
+        }
+
+        Runnable op(GemmEngine e, String op) {
+            return switch (op) {
+                case "fwd" -> () -> e.forward(out, 0, inp, 0, w, 0, bias, 0, n, c, oc);
+                case "dinp" -> () -> e.backwardInput(dinp, 0, dout, 0, w, 0, n, c, oc);
+                case "dw" -> () -> e.backwardWeight(dw, 0, dbias, 0, dout, 0, inp, 0, n, c, oc);
+                default -> throw new IllegalArgumentException("op: " + op);
+            };
+        }
+    }
+}

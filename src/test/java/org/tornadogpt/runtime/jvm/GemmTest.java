@@ -1,0 +1,384 @@
+package org.tornadogpt.runtime.jvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Compares every GEMM entry point with a plain triple loop (double accumulation). */
+class GemmTest {
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    private static final int[] NS = {1, 3, 37};
+    private static final int[] CS = {1, 5, 72, 100};
+    private static final int[] OCS = {1, 3, 301};
+
+    private static JvmParallel pool1;
+    private static JvmParallel pool2;
+    private static JvmParallel pool3;
+
+    @BeforeAll
+    static void pools() {
+        pool1 = new JvmParallel(1);
+        pool2 = new JvmParallel(2);
+        pool3 = new JvmParallel(3);
+    }
+
+    @AfterAll
+    static void close() {
+        pool1.close();
+        pool2.close();
+        pool3.close();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Fixture: segments with a guard region around the operand, filled with random values
+    // ---------------------------------------------------------------------------------------
+
+    /** A float buffer inside a larger segment: [guard | data | guard]. */
+    record Buf(MemorySegment seg, long off, long len) {
+        float get(long i) {
+            return seg.getAtIndex(F, off + i);
+        }
+
+        void set(long i, float v) {
+            seg.setAtIndex(F, off + i, v);
+        }
+
+        float[] all() {
+            float[] a = new float[(int) seg.byteSize() / Float.BYTES];
+            MemorySegment.copy(seg, F, 0, a, 0, a.length);
+            return a;
+        }
+    }
+
+    static Buf buf(Arena arena, long len, long off, SplittableRandom rnd) {
+        long total = off + len + 11;
+        MemorySegment s = arena.allocate(total * Float.BYTES, 64);
+        for (long i = 0; i < total; i++) {
+            s.setAtIndex(F, i, (float) (rnd.nextDouble() * 2 - 1));
+        }
+        return new Buf(s, off, len);
+    }
+
+    static void copy(Buf from, Buf to) {
+        MemorySegment.copy(from.seg, 0, to.seg, 0, from.seg.byteSize());
+    }
+
+    /** Checks data against expected within tol, and that the guard regions did not change. */
+    static void check(String what, Buf actual, float[] before, double[] expected, double tol) {
+        float[] all = actual.all();
+        for (int i = 0; i < all.length; i++) {
+            long j = i - actual.off;
+            if (j >= 0 && j < actual.len) {
+                double e = expected[(int) j];
+                if (!(Math.abs(all[i] - e) <= tol)) {
+                    fail(what + ": element " + j + " = " + all[i] + ", expected " + e + " (tol " + tol + ")");
+                }
+            } else if (Float.floatToRawIntBits(all[i]) != Float.floatToRawIntBits(before[i])) {
+                fail(what + ": guard element " + i + " changed from " + before[i] + " to " + all[i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // References
+    // ---------------------------------------------------------------------------------------
+
+    static double[] refForward(Buf inp, Buf w, Buf bias, int n, int c, int oc) {
+        double[] out = new double[n * oc];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < oc; o++) {
+                double s = bias == null ? 0 : bias.get(o);
+                for (int k = 0; k < c; k++) {
+                    s += (double) inp.get((long) i * c + k) * w.get((long) o * c + k);
+                }
+                out[i * oc + o] = s;
+            }
+        }
+        return out;
+    }
+
+    static double[] refBackwardInput(Buf dinp, Buf dout, Buf w, int n, int c, int oc) {
+        double[] r = new double[n * c];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < c; k++) {
+                double s = dinp.get((long) i * c + k);
+                for (int o = 0; o < oc; o++) {
+                    s += (double) dout.get((long) i * oc + o) * w.get((long) o * c + k);
+                }
+                r[i * c + k] = s;
+            }
+        }
+        return r;
+    }
+
+    static double[] refBackwardWeight(Buf dw, Buf dout, Buf inp, int n, int c, int oc) {
+        double[] r = new double[oc * c];
+        for (int o = 0; o < oc; o++) {
+            for (int k = 0; k < c; k++) {
+                double s = dw.get((long) o * c + k);
+                for (int i = 0; i < n; i++) {
+                    s += (double) dout.get((long) i * oc + o) * inp.get((long) i * c + k);
+                }
+                r[o * c + k] = s;
+            }
+        }
+        return r;
+    }
+
+    static double[] refBias(Buf dbias, Buf dout, int n, int oc) {
+        double[] r = new double[oc];
+        for (int o = 0; o < oc; o++) {
+            double s = dbias.get(o);
+            for (int i = 0; i < n; i++) {
+                s += dout.get((long) i * oc + o);
+            }
+            r[o] = s;
+        }
+        return r;
+    }
+
+    /** Values are in [-1, 1): fp32 summation error grows with the reduction length. */
+    static double tol(int reduction) {
+        return 1e-5 * Math.max(1, reduction) + 1e-6;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // One shape, all three products, one engine
+    // ---------------------------------------------------------------------------------------
+
+    static void checkShape(GemmEngine e, int n, int c, int oc, boolean withBias, long seed) {
+        String tag = e.kernel() + " t=" + e.pool().threads() + " n=" + n + " c=" + c + " oc=" + oc
+                + (withBias ? " bias" : " nobias");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (Arena arena = Arena.ofShared()) {
+            Buf inp = buf(arena, (long) n * c, 3, rnd);
+            Buf w = buf(arena, (long) oc * c, 17, rnd);
+            Buf bias = buf(arena, oc, 5, rnd);
+            Buf out = buf(arena, (long) n * oc, 1, rnd);
+            // forward must overwrite: poison the output with NaN
+            for (long i = 0; i < out.len; i++) {
+                out.set(i, Float.NaN);
+            }
+            float[] before = out.all();
+            e.forward(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, withBias ? bias.seg : null,
+                    bias.off, n, c, oc);
+            check("forward " + tag, out, before, refForward(inp, w, withBias ? bias : null, n, c, oc), tol(c));
+
+            Buf dout = buf(arena, (long) n * oc, 9, rnd);
+            Buf dinp = buf(arena, (long) n * c, 2, rnd);
+            double[] expDinp = refBackwardInput(dinp, dout, w, n, c, oc);
+            before = dinp.all();
+            e.backwardInput(dinp.seg, dinp.off, dout.seg, dout.off, w.seg, w.off, n, c, oc);
+            check("backwardInput " + tag, dinp, before, expDinp, tol(oc));
+
+            Buf dw = buf(arena, (long) oc * c, 4, rnd);
+            Buf dbias = buf(arena, oc, 6, rnd);
+            double[] expDw = refBackwardWeight(dw, dout, inp, n, c, oc);
+            double[] expDb = refBias(dbias, dout, n, oc);
+            float[] beforeDw = dw.all();
+            float[] beforeDb = dbias.all();
+            e.backwardWeight(dw.seg, dw.off, withBias ? dbias.seg : null, dbias.off, dout.seg, dout.off,
+                    inp.seg, inp.off, n, c, oc);
+            check("backwardWeight " + tag, dw, beforeDw, expDw, tol(n));
+            if (withBias) {
+                check("dbias " + tag, dbias, beforeDb, expDb, tol(n));
+            } else {
+                assertTrue(java.util.Arrays.equals(beforeDb, dbias.all()), "dbias untouched when null");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Tests
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void oddShapesDefaultKernel() {
+        List<GemmEngine> engines = List.of(new GemmEngine(pool1), new GemmEngine(pool2), new GemmEngine(pool3));
+        long seed = 1;
+        for (GemmEngine e : engines) {
+            for (int n : NS) {
+                for (int c : CS) {
+                    for (int oc : OCS) {
+                        checkShape(e, n, c, oc, (n + c + oc) % 2 == 0, seed++);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyKernelGeometry() {
+        for (GemmEngine.Kernel k : GemmEngine.Kernel.values()) {
+            GemmEngine e = new GemmEngine(pool2, k, GemmEngine.DEFAULT_KC, GemmEngine.DEFAULT_MC,
+                    GemmEngine.DEFAULT_NC);
+            checkShape(e, 37, 72, 301, true, 100 + k.ordinal());
+            checkShape(e, 3, 5, 3, false, 200 + k.ordinal());
+        }
+    }
+
+    @Test
+    void smallBlockingExercisesAllBlockLoops() {
+        // K split into several slices (forward must overwrite on the first slice and accumulate after),
+        // several row blocks and column blocks per worker
+        for (JvmParallel p : List.of(pool1, pool2, pool3)) {
+            GemmEngine e = new GemmEngine(p, GemmEngine.Kernel.auto(), 16, 8, 1);
+            checkShape(e, 37, 100, 301, true, 300);
+            checkShape(e, 37, 72, 3, false, 301);
+            checkShape(e, 1, 100, 301, true, 302);
+        }
+    }
+
+    @Test
+    void lmHeadWidthWithFewRows() {
+        GemmEngine e = new GemmEngine(pool2);
+        checkShape(e, 1, 5, 50257, true, 400);
+        checkShape(e, 3, 72, 50257, false, 401);
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadCount() {
+        int n = 37;
+        int c = 100;
+        int oc = 301;
+        List<float[]> results = new ArrayList<>();
+        for (JvmParallel p : List.of(pool1, pool2, pool3)) {
+            GemmEngine e = new GemmEngine(p);
+            SplittableRandom rnd = new SplittableRandom(7);
+            try (Arena arena = Arena.ofShared()) {
+                Buf inp = buf(arena, (long) n * c, 0, rnd);
+                Buf w = buf(arena, (long) oc * c, 0, rnd);
+                Buf bias = buf(arena, oc, 0, rnd);
+                Buf out = buf(arena, (long) n * oc, 0, rnd);
+                Buf dout = buf(arena, (long) n * oc, 0, rnd);
+                Buf dinp = buf(arena, (long) n * c, 0, rnd);
+                Buf dw = buf(arena, (long) oc * c, 0, rnd);
+                Buf dbias = buf(arena, oc, 0, rnd);
+                e.forward(out.seg, 0, inp.seg, 0, w.seg, 0, bias.seg, 0, n, c, oc);
+                e.backwardInput(dinp.seg, 0, dout.seg, 0, w.seg, 0, n, c, oc);
+                e.backwardWeight(dw.seg, 0, dbias.seg, 0, dout.seg, 0, inp.seg, 0, n, c, oc);
+                List<float[]> parts = List.of(out.all(), dinp.all(), dw.all(), dbias.all());
+                int total = parts.stream().mapToInt(a -> a.length).sum();
+                float[] r = new float[total];
+                int at = 0;
+                for (float[] a : parts) {
+                    System.arraycopy(a, 0, r, at, a.length);
+                    at += a.length;
+                }
+                results.add(r);
+            }
+        }
+        for (int t = 1; t < results.size(); t++) {
+            float[] a = results.get(0);
+            float[] b = results.get(t);
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+                        "element " + i + " differs between 1 and " + (t + 1) + " threads");
+            }
+        }
+    }
+
+    @Test
+    void backwardProductsAccumulateAcrossCalls() {
+        int n = 5;
+        int c = 72;
+        int oc = 3;
+        GemmEngine e = new GemmEngine(pool2);
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (Arena arena = Arena.ofShared()) {
+            Buf inp = buf(arena, (long) n * c, 0, rnd);
+            Buf w = buf(arena, (long) oc * c, 0, rnd);
+            Buf dout = buf(arena, (long) n * oc, 0, rnd);
+            Buf dinp = buf(arena, (long) n * c, 0, rnd);
+            Buf dw = buf(arena, (long) oc * c, 0, rnd);
+            Buf dbias = buf(arena, oc, 0, rnd);
+            double[] d1 = refBackwardInput(dinp, dout, w, n, c, oc);
+            double[] w1 = refBackwardWeight(dw, dout, inp, n, c, oc);
+            double[] b1 = refBias(dbias, dout, n, oc);
+            float[] dinp0 = dinp.all();
+            float[] dw0 = dw.all();
+            float[] db0 = dbias.all();
+            for (int rep = 0; rep < 2; rep++) {
+                e.backwardInput(dinp.seg, 0, dout.seg, 0, w.seg, 0, n, c, oc);
+                e.backwardWeight(dw.seg, 0, dbias.seg, 0, dout.seg, 0, inp.seg, 0, n, c, oc);
+            }
+            // after two calls: x0 + 2 * product
+            double[] d2 = new double[d1.length];
+            for (int i = 0; i < d1.length; i++) {
+                d2[i] = 2 * d1[i] - dinp0[i];
+            }
+            double[] w2 = new double[w1.length];
+            for (int i = 0; i < w1.length; i++) {
+                w2[i] = 2 * w1[i] - dw0[i];
+            }
+            double[] b2 = new double[b1.length];
+            for (int i = 0; i < b1.length; i++) {
+                b2[i] = 2 * b1[i] - db0[i];
+            }
+            check("dinp x2", dinp, dinp0, d2, 2 * tol(oc));
+            check("dw x2", dw, dw0, w2, 2 * tol(n));
+            check("dbias x2", dbias, db0, b2, 2 * tol(n));
+        }
+    }
+
+    @Test
+    void staticFacadeAndZeroSizes() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        try (Arena arena = Arena.ofShared()) {
+            int n = 3;
+            int c = 5;
+            int oc = 7;
+            Buf inp = buf(arena, (long) n * c, 2, rnd);
+            Buf w = buf(arena, (long) oc * c, 1, rnd);
+            Buf bias = buf(arena, oc, 0, rnd);
+            Buf out = buf(arena, (long) n * oc, 4, rnd);
+            float[] before = out.all();
+            Gemm.forward(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, bias.seg, bias.off, n, c, oc);
+            check("facade forward", out, before, refForward(inp, w, bias, n, c, oc), tol(c));
+
+            // c == 0: forward writes the bias (or zeros); the backward products change nothing
+            Gemm.forward(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, bias.seg, bias.off, n, 0, oc);
+            double[] exp = new double[n * oc];
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < oc; o++) {
+                    exp[i * oc + o] = bias.get(o);
+                }
+            }
+            check("forward c=0", out, before, exp, 0);
+            float[] snapshot = out.all();
+            Gemm.backwardInput(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, 0, c, oc);
+            Gemm.backwardWeight(out.seg, out.off, bias.seg, bias.off, inp.seg, inp.off, w.seg, w.off, n, 0, 0);
+            assertTrue(java.util.Arrays.equals(snapshot, out.all()));
+        }
+    }
+
+    @Test
+    void rejectsOutOfBoundsOperands() {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment small = arena.allocate(10 * Float.BYTES);
+            MemorySegment big = arena.allocate(1000 * Float.BYTES);
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> Gemm.forward(small, 0, big, 0, big, 0, null, 0, 3, 4, 5));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> Gemm.backwardInput(big, 0, big, 0, big, 995, 3, 4, 5));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> Gemm.backwardWeight(big, 0, small, 8, big, 0, big, 0, 3, 4, 5));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Gemm.forward(big, 0, big, 0, big, 0, null, 0, -1, 4, 5));
+        }
+    }
+}
