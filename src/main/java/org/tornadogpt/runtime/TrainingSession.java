@@ -71,8 +71,8 @@ public final class TrainingSession implements AutoCloseable {
         this.acts = new Activations(model.config(), B, T);
         this.gacts = new GradActivations(model.config(), B, T);
         this.tb = new TrainingBuffers(model.layout());
-        this.forward = Fast.attach(ForwardGraph.buildTraining(model, acts, tb.ints), model, acts, backend);
-        this.backward = Fast.attach(BackwardGraph.build(model, acts, gacts, tb, forward), model, acts, backend);
+        this.forward = ForwardGraph.buildTraining(model, acts, tb.ints);
+        this.backward = BackwardGraph.build(model, acts, gacts, tb, forward);
         this.update = OptimizerGraph.build(model, tb, forward, backward);
     }
 
