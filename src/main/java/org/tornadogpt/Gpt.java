@@ -2,6 +2,7 @@ package org.tornadogpt;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 import org.tornadogpt.eval.Evaluator;
@@ -14,9 +15,11 @@ import org.tornadogpt.sample.Generator;
 import org.tornadogpt.tokenizer.Gpt2Tokenizer;
 import org.tornadogpt.tokenizer.StreamingDecoder;
 import org.tornadogpt.tokenizer.Tokenizer;
+import org.tornadogpt.weights.Checkpoint;
 import org.tornadogpt.weights.LoadOptions;
 import org.tornadogpt.weights.LoadedModel;
 import org.tornadogpt.weights.ModelLoader;
+import org.tornadogpt.weights.WeightFormatException;
 
 /**
  * The library in one object: load a model, generate text or token ids (streamed through a
@@ -31,8 +34,9 @@ import org.tornadogpt.weights.ModelLoader;
  * }
  * }</pre>
  *
- * <p>The tokenizer is GPT-2's byte-level BPE when the model's vocabulary has GPT-2's 50257 tokens;
- * other models work on token ids unless a tokenizer is given ({@link #withTokenizer}).
+ * <p>The tokenizer is the one a tornado-gpt checkpoint names (a char vocabulary included), else
+ * GPT-2's byte-level BPE when the model's vocabulary has GPT-2's 50257 tokens; other models work on
+ * token ids unless a tokenizer is given ({@link #withTokenizer}).
  * Not thread-safe: one generation or evaluation at a time.
  */
 public final class Gpt implements AutoCloseable {
@@ -73,7 +77,14 @@ public final class Gpt implements AutoCloseable {
             if (ownsBackend) backend.close();
             throw e;
         }
-        return new Gpt(lm.model(), lm, backend, ownsBackend, defaultTokenizer(lm.model().config()));
+        Tokenizer tok;
+        try {
+            tok = Checkpoint.tokenizerOf(lm.metadata()).orElseGet(() -> defaultTokenizer(lm.model().config()));
+        } catch (IllegalArgumentException e) {
+            if (ownsBackend) backend.close();
+            throw WeightFormatException.of(lm.source(), "bad tokenizer metadata: " + e.getMessage(), e);
+        }
+        return new Gpt(lm.model(), lm, backend, ownsBackend, tok);
     }
 
     /** Wraps a model already in memory (e.g. one being trained); the backend stays the caller's. */

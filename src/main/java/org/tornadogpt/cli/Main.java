@@ -17,8 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code tornado-gpt} command: a picocli root whose subcommands do the work. Errors are one
- * line on stderr, {@code tornado-gpt: <message>}: exit code 2 for a wrong command line (with a hint
- * to use --help), 1 for anything that fails while running (unreadable weights, ...). Stack traces
+ * line on stderr, {@code tornado-gpt: <message>}: exit code 2 for a wrong command line (the line ends
+ * with a hint to use --help), 1 for anything that fails while running (unreadable weights, ...). Stack traces
  * only with {@code --verbose}.
  */
 @Command(name = "tornado-gpt", mixinStandardHelpOptions = true, version = "tornado-gpt 0.1.0",
@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     /** The command tree; every subcommand is registered here, one line each. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("train", new TrainCommand());
         cl.addSubcommand("generate", new GenerateCommand());
         cl.addSubcommand("eval", new EvalCommand());
         cl.addSubcommand("devices", new DevicesCommand());
@@ -56,12 +57,12 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams (tests call this in-process); returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine();
+        cl.setOverwrittenOptionsAllowed(true); // the last occurrence wins, so @argfile presets can be overridden
         cl.setOut(out);
         cl.setErr(err);
         boolean verbose = Arrays.asList(args).contains("--verbose");
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("tornado-gpt: " + usageMessage(ex));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println("tornado-gpt: " + usageMessage(ex) + "; try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             if (verbose) ex.printStackTrace(err);
             err.flush();
             return USAGE_ERROR;
@@ -73,7 +74,15 @@ public final class Main implements Runnable {
             err.flush();
             return ex instanceof IllegalArgumentException ? USAGE_ERROR : FAILURE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) { // picocli hands only Exceptions to the handler
+            out.flush();
+            err.println("tornado-gpt: " + message(e));
+            if (verbose) e.printStackTrace(err);
+            code = FAILURE;
+        }
         out.flush();
         err.flush();
         return code;
@@ -104,7 +113,8 @@ public final class Main implements Runnable {
             return e.getFile() + ": " + (e.getReason() == null ? ex.getClass().getSimpleName() : e.getReason());
         String m = ex.getMessage();
         if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
-        else if (ex instanceof OutOfMemoryError) m = "out of memory: " + m;
+        if (ex instanceof OutOfMemoryError) m = "out of memory: " + m + "; give the JVM more with JAVA_OPTS "
+                + "(-Xmx for the heap, -XX:MaxDirectMemorySize for weights, activations and the KV cache, which are off-heap)";
         return oneLine(m);
     }
 

@@ -1,7 +1,10 @@
 package org.tornadogpt.report;
 
 import java.io.Console;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -24,7 +27,7 @@ public final class ProgressLine {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
     private final long totalSteps;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private final long minIntervalNanos;
     private final LongSupplier nanoClock;
@@ -46,6 +49,15 @@ public final class ProgressLine {
 
     /** With an explicit clock (nanoseconds, like {@link System#nanoTime()}), for tests. */
     public ProgressLine(long totalSteps, PrintStream out, boolean interactive, Duration minInterval, LongSupplier nanoClock) {
+        this(totalSteps, new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), interactive, minInterval, nanoClock);
+    }
+
+    /** Writing to a {@link PrintWriter} (what picocli commands print to). */
+    public ProgressLine(long totalSteps, PrintWriter out, boolean interactive, Duration minInterval) {
+        this(totalSteps, out, interactive, minInterval, System::nanoTime);
+    }
+
+    public ProgressLine(long totalSteps, PrintWriter out, boolean interactive, Duration minInterval, LongSupplier nanoClock) {
         if (totalSteps < 1) {
             throw new IllegalArgumentException("total steps must be positive: " + totalSteps);
         }

@@ -47,6 +47,13 @@ import org.tornadogpt.model.ParameterLayout;
 public final class ModelLoader {
     private ModelLoader() {}
 
+    /**
+     * {@code __metadata__["format"]} of a tornado-gpt checkpoint: parameters under their internal names,
+     * the config under {@code model.*}, the tokenizer under {@code tokenizer.*}, optionally AdamW state
+     * ({@code optimizer.*}) and training state ({@code train.*}), which loading a model ignores.
+     */
+    public static final String CHECKPOINT_FORMAT = "tornado-gpt-checkpoint";
+
     /** Names of the tensor layouts that can be read. */
     enum Scheme { HF, SCRATCH, INTERNAL }
 
@@ -274,7 +281,7 @@ public final class ModelLoader {
             if (s.transposed()) src.readFloatsTransposedInto(s.name(), dst, byteOff);
             else src.readFloatsInto(s.name(), dst, byteOff);
         }
-        String fmt = format + switch (scheme) {
+        String fmt = CHECKPOINT_FORMAT.equals(src.metadata().get("format")) ? "tornado-gpt checkpoint" : format + switch (scheme) {
             case HF -> " (Hugging Face GPT-2 names)";
             case SCRATCH -> " (the book's GPTModel names)";
             case INTERNAL -> " (tornado-gpt names)";
@@ -401,7 +408,9 @@ public final class ModelLoader {
     }
 
     /** The book's keys in safetensors metadata (fixtures and tornado-gpt checkpoints write them); all optional. */
-    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> md) throws WeightFormatException {
+    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> metadata) throws WeightFormatException {
+        // a tornado-gpt checkpoint keeps the model's keys under "model." (beside "tokenizer." and "train.")
+        Map<String, String> md = Checkpoint.isCheckpoint(metadata) ? Checkpoint.withPrefix(metadata, Checkpoint.MODEL_PREFIX) : metadata;
         Map<Field, Value> m = new EnumMap<>(Field.class);
         for (Field f : Field.values()) {
             String v = md.get(f.bookKey);

@@ -151,7 +151,8 @@ class GenerateBehaviourTest {
     void badSamplerSettingsAreUsageErrors() {
         Cli r = Cli.run("generate", "-w", TINY.toString(), "--prompt-ids", "1", "--top-p", "0");
         assertEquals(2, r.code(), r.toString());
-        assertEquals("tornado-gpt: topP must be > 0 (>= 1 disables it): 0.0", r.errLines()[0]);
+        assertEquals("tornado-gpt: topP must be > 0 (>= 1 disables it): 0.0; try 'tornado-gpt generate --help'", r.errLines()[0]);
+        assertEquals(1, r.errLines().length, r.toString());
         Cli v = Cli.run("generate", "-w", TINY.toString(), "--prompt-ids", "1,99", "--ids");
         assertEquals(2, v.code(), v.toString());
         assertTrue(v.errLines()[0].contains("prompt token id 99 is outside the model's vocabulary [0, 64)"), v.toString());
