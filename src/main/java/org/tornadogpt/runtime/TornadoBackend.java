@@ -148,8 +148,11 @@ public final class TornadoBackend implements Backend {
         String prev = null;
         for (int i = 0; i < programs.length; i++) {
             Program p = programs[i];
+            // kept to the end: what this program persists, what later programs consume, and what it
+            // took over itself; toHost syncs through the graph executed last, which must know them
             Set<Object> out = identitySet(p.persistedBuffers());
             out.addAll(live.get(i + 1));
+            out.addAll(live.get(i));
             List<Segment> segs = segments(p, TASKS_PER_GRAPH, p.name() + "_" + GRAPH_IDS.getAndIncrement(), prev, live.get(i), out);
             first[i] = graphs.size();
             count[i] = segs.size();
@@ -255,7 +258,11 @@ public final class TornadoBackend implements Backend {
         return s;
     }
 
-    /** Through the last execution result of {@code program}; nothing when it has not run (the host arrays are current). */
+    /**
+     * Through the last execution result of {@code program}; nothing when it has not run (the host
+     * arrays are current). TornadoVM 5.2 syncs through the graph its plan executed last, so the
+     * programs of a group keep every buffer they share to their last graph ({@link #group}).
+     */
     @Override
     public void toHost(Program program, Object... buffers) {
         TornadoExecutionResult r = lastResults.get(program);
