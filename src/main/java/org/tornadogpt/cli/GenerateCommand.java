@@ -38,7 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
 
     static final class Prompt {
-        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt text (encoded with the checkpoint's tokenizer, or GPT-2's).")
+        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt text, encoded with the checkpoint's tokenizer, else GPT-2's.")
         String text;
 
         @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "The prompt as token ids, e.g. 15496,11,314.")
@@ -157,6 +157,13 @@ public final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
+    static String describe(SamplerConfig sc) {
+        if (sc.isGreedy()) return "greedy";
+        return String.format(Locale.ROOT, "temperature %s, top-k %s, top-p %s, min-p %s, seed %d", sc.temperature(),
+                sc.topK() > 0 ? Integer.toString(sc.topK()) : "off", sc.topP() < 1 ? Double.toString(sc.topP()) : "off",
+                sc.minP() > 0 ? Double.toString(sc.minP()) : "off", sc.seed());
+    }
+
     private ParameterException noTokenizer(Gpt gpt, String what) {
         return new ParameterException(spec.commandLine(), "the model's vocabulary has " + gpt.config().vocabSize()
                 + " tokens, not GPT-2's 50257, so there is no tokenizer for " + what + "; use --prompt-ids and --ids");
@@ -166,7 +173,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Generator.Stats st = gpt.lastGenerationStats();
         LoadedModel lm = gpt.loaded().orElseThrow();
         err.printf(Locale.ROOT, "model: %s, %s, loaded in %.2f s from %s%n", gpt.config(), lm.format(), lm.loadNanos() / 1e9, lm.source());
-        err.printf(Locale.ROOT, "backend: %s; sampler: %s%n", gpt.backend().description(), sc);
+        err.printf(Locale.ROOT, "backend: %s; sampler: %s%n", gpt.backend().description(), describe(sc));
         err.printf(Locale.ROOT, "prompt %d tokens, %d new tokens in %.2f s: %.2f tokens/s (first token after %.0f ms, then %.2f tokens/s); "
                         + "%d prefill/context runs, %d decode steps; %s%n",
                 st.promptTokens(), st.newTokens(), st.totalNanos() / 1e9, st.tokensPerSecond(), st.firstTokenNanos() / 1e6,

@@ -72,7 +72,15 @@ public final class Main implements Runnable {
             err.flush();
             return ex instanceof IllegalArgumentException ? USAGE_ERROR : FAILURE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) { // picocli hands only Exceptions to the handler
+            out.flush();
+            err.println("tornado-gpt: " + message(e));
+            if (verbose) e.printStackTrace(err);
+            code = FAILURE;
+        }
         out.flush();
         err.flush();
         return code;
@@ -103,7 +111,8 @@ public final class Main implements Runnable {
             return e.getFile() + ": " + (e.getReason() == null ? ex.getClass().getSimpleName() : e.getReason());
         String m = ex.getMessage();
         if (m == null || m.isBlank()) m = ex.getClass().getSimpleName();
-        else if (ex instanceof OutOfMemoryError) m = "out of memory: " + m;
+        if (ex instanceof OutOfMemoryError) m = "out of memory: " + m + "; give the JVM more with JAVA_OPTS "
+                + "(-Xmx for the heap, -XX:MaxDirectMemorySize for weights, activations and the KV cache, which are off-heap)";
         return oneLine(m);
     }
 

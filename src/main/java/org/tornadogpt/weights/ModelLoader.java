@@ -47,6 +47,13 @@ import org.tornadogpt.model.ParameterLayout;
 public final class ModelLoader {
     private ModelLoader() {}
 
+    /**
+     * {@code __metadata__["format"]} of a tornado-gpt checkpoint: parameters under their internal names,
+     * the config under {@code model.*}, the tokenizer under {@code tokenizer.*}, optionally AdamW state
+     * ({@code optimizer.*}) and training state ({@code train.*}), which loading a model ignores.
+     */
+    public static final String CHECKPOINT_FORMAT = Checkpoint.FORMAT;
+
     /** Names of the tensor layouts that can be read. */
     enum Scheme { HF, SCRATCH, INTERNAL }
 
@@ -274,7 +281,7 @@ public final class ModelLoader {
             if (s.transposed()) src.readFloatsTransposedInto(s.name(), dst, byteOff);
             else src.readFloatsInto(s.name(), dst, byteOff);
         }
-        String fmt = format + switch (scheme) {
+        String fmt = CHECKPOINT_FORMAT.equals(src.metadata().get("format")) ? "tornado-gpt checkpoint" : format + switch (scheme) {
             case HF -> " (Hugging Face GPT-2 names)";
             case SCRATCH -> " (the book's GPTModel names)";
             case INTERNAL -> " (tornado-gpt names)";
@@ -400,13 +407,15 @@ public final class ModelLoader {
         return m;
     }
 
-    /** The book's keys in safetensors metadata (fixtures and tornado-gpt checkpoints write them); all optional. */
-    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> metadata) throws WeightFormatException {
-        // a tornado-gpt checkpoint keeps the model's keys under "model." (beside "tokenizer." and "train.")
-        Map<String, String> md = Checkpoint.isCheckpoint(metadata) ? Checkpoint.withPrefix(metadata, Checkpoint.MODEL_PREFIX) : metadata;
+    /**
+     * The book's keys in safetensors metadata, all optional: plain (the fixtures) or under {@code model.}
+     * (tornado-gpt checkpoints, {@link #CHECKPOINT_FORMAT}).
+     */
+    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> md) throws WeightFormatException {
         Map<Field, Value> m = new EnumMap<>(Field.class);
+        String prefix = CHECKPOINT_FORMAT.equals(md.get("format")) ? "model." : "";
         for (Field f : Field.values()) {
-            String v = md.get(f.bookKey);
+            String v = md.get(prefix + f.bookKey);
             if (v == null) continue;
             int x;
             try {
