@@ -15,6 +15,7 @@ import org.tornadogpt.sample.Generator;
 import org.tornadogpt.tokenizer.Gpt2Tokenizer;
 import org.tornadogpt.tokenizer.StreamingDecoder;
 import org.tornadogpt.tokenizer.Tokenizer;
+import org.tornadogpt.weights.Checkpoint;
 import org.tornadogpt.weights.LoadOptions;
 import org.tornadogpt.weights.LoadedModel;
 import org.tornadogpt.weights.ModelLoader;
@@ -33,9 +34,9 @@ import org.tornadogpt.weights.WeightFormatException;
  * }
  * }</pre>
  *
- * <p>The tokenizer is the one stored with a tornado-gpt checkpoint, else GPT-2's byte-level BPE when
- * the model's vocabulary has GPT-2's 50257 tokens; other models work on token ids unless a tokenizer
- * is given ({@link #withTokenizer}).
+ * <p>The tokenizer is the one a tornado-gpt checkpoint names (a char vocabulary included), else
+ * GPT-2's byte-level BPE when the model's vocabulary has GPT-2's 50257 tokens; other models work on
+ * token ids unless a tokenizer is given ({@link #withTokenizer}).
  * Not thread-safe: one generation or evaluation at a time.
  */
 public final class Gpt implements AutoCloseable {
@@ -78,13 +79,10 @@ public final class Gpt implements AutoCloseable {
         }
         Tokenizer tok;
         try {
-            Map<String, String> tm = lm.tokenizerMetadata();
-            tok = tm.isEmpty() ? defaultTokenizer(lm.model().config()) : Tokenizer.fromMetadata(tm);
-            if (tok != null && tok.vocabSize() > lm.model().config().vocabSize())
-                throw new IllegalArgumentException("the tokenizer has " + tok.vocabSize() + " ids, the model's vocabulary only " + lm.model().config().vocabSize());
+            tok = Checkpoint.tokenizerOf(lm.metadata()).orElseGet(() -> defaultTokenizer(lm.model().config()));
         } catch (IllegalArgumentException e) {
             if (ownsBackend) backend.close();
-            throw new WeightFormatException(lm.source() + ": bad tokenizer metadata: " + e.getMessage(), e);
+            throw WeightFormatException.of(lm.source(), "bad tokenizer metadata: " + e.getMessage(), e);
         }
         return new Gpt(lm.model(), lm, backend, ownsBackend, tok);
     }

@@ -43,6 +43,8 @@ public final class Main implements Runnable {
         cl.addSubcommand("train", new TrainCommand());
         cl.addSubcommand("generate", new GenerateCommand());
         cl.addSubcommand("eval", new EvalCommand());
+        cl.addSubcommand("devices", new DevicesCommand());
+        cl.addSubcommand("bench", new BenchCommand());
         return cl;
     }
 

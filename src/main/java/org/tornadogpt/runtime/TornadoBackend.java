@@ -1,10 +1,14 @@
 package org.tornadogpt.runtime;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Launch;
 import org.tornadogpt.graphs.Program;
@@ -18,16 +22,19 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
 /**
- * Runs programs through the TornadoVM API: each program becomes one TaskGraph (its launches as
- * tasks, in order) snapshotted into an ImmutableTaskGraph and a TornadoExecutionPlan, built on the
- * first run and reused. Constants (weights) are transferred on the first execution only, inputs on
- * every execution, and only the program's host outputs come back.
+ * Runs programs through the TornadoVM API. A program becomes TaskGraphs (its launches as tasks, in
+ * order; several graphs of at most {@link #TASKS_PER_GRAPH} tasks when it is long) in a
+ * TornadoExecutionPlan, built on the first run and reused. Constants (weights) are transferred on
+ * the first execution only, inputs on every execution, and only the program's host outputs come
+ * back.
  *
- * <p>A {@linkplain #group group} of programs becomes one plan with one graph per program, run with
- * {@code withGraph(i).execute()}; buffers a program persists are consumed by the later graphs from
- * the device ({@code persistOnDevice}/{@code consumeFromDevice}), so parameters, gradients and
- * optimizer state never leave the device during training. {@link #toHost} copies persisted buffers
- * back on demand through the last execution result.
+ * <p>A {@linkplain #group group} of programs becomes one plan holding the graphs of all of them;
+ * buffers a program persists are consumed by the later programs from the device
+ * ({@code persistOnDevice}/{@code consumeFromDevice}), so parameters, gradients and optimizer state
+ * never leave the device during training. {@link #toHost} copies persisted buffers back on demand
+ * through the last execution result. Graphs run one at a time ({@code withGraph(i).execute()}):
+ * TornadoVM 5.2 hands a consumed buffer over from the graph executed just before, so a buffer that
+ * lives across graphs is consumed and persisted by every graph in between (see {@link #segments}).
  *
  * <p>With TornadoVM's SDK on the module path this JIT-compiles the kernels for the chosen device
  * (OpenCL, PTX or SPIR-V). With the project's JVM implementation of the API the plan runs the same
@@ -35,19 +42,50 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  */
 public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
+    private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
     private final Map<Program, Member> members = new IdentityHashMap<>();
     private final Map<TornadoExecutionPlan, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
-    private int graphCounter;
 
-    /** A program's plan and the index of its graph in that plan. */
-    private record Member(TornadoExecutionPlan plan, int graph, List<Program> group) {}
+    /**
+     * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
+     * tasks of our arity; more overflow with a {@code BufferOverflowException}) and compiles it into
+     * a bytecode buffer of {@code -Dtornado.tvm.maxbytecodesize} bytes (tornado-config/tornado.args),
+     * so a longer program becomes several graphs. Override with {@code -Dtornadogpt.tasksPerGraph=N}.
+     */
+    static final int TASKS_PER_GRAPH = Math.max(1, Integer.getInteger("tornadogpt.tasksPerGraph", 32));
+
+    private static final AtomicInteger GRAPH_IDS = new AtomicInteger();
+
+    /** A program's plan, the indexes of its graphs in that plan, and its group. */
+    private record Member(TornadoExecutionPlan plan, int firstGraph, int graphs, List<Program> group) {}
 
     public TornadoBackend() {
         this(null);
     }
 
     public TornadoBackend(TornadoDevice device) {
+        this(device, Map.of());
+    }
+
+    /**
+     * @param device       the device for every program, or null for TornadoVM's default device
+     * @param phaseDevices devices for single phases: a program whose name is the key, or starts
+     *                     with the key and '_', runs there (e.g. "backward", or "forward", which also
+     *                     covers "forward_loss"). A group runs on the device of its first program;
+     *                     programs on different devices share data only through the host.
+     */
+    public TornadoBackend(TornadoDevice device, Map<String, TornadoDevice> phaseDevices) {
         this.device = device;
+        this.phaseDevices = new LinkedHashMap<>(phaseDevices);
+    }
+
+    /** The device a program runs on (null: TornadoVM's default). */
+    public TornadoDevice deviceFor(String programName) {
+        for (var e : phaseDevices.entrySet()) {
+            String k = e.getKey();
+            if (programName.equals(k) || programName.startsWith(k + "_")) return e.getValue();
+        }
+        return device;
     }
 
     @Override
@@ -57,7 +95,9 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public String description() {
-        return "TornadoVM API, device " + (device == null ? "default" : device.getDeviceName());
+        StringBuilder sb = new StringBuilder("TornadoVM API, device ").append(device == null ? "default" : device.getDeviceName());
+        phaseDevices.forEach((k, v) -> sb.append(", ").append(k).append(" on ").append(v.getDeviceName()));
+        return sb.toString();
     }
 
     @Override
@@ -68,48 +108,140 @@ public final class TornadoBackend implements Backend {
             m = members.get(program);
         }
         TornadoExecutionPlan plan = m.plan();
-        if (m.group().size() > 1) plan.withGraph(m.graph());
-        lastResults.put(plan, plan.execute());
+        boolean single = m.graphs() == 1 && m.group().size() == 1;
+        TornadoExecutionResult r = null;
+        if (single) {
+            r = plan.execute();
+        } else {
+            for (int k = 0; k < m.graphs(); k++) r = plan.withGraph(m.firstGraph() + k).execute();
+        }
+        lastResults.put(plan, r);
     }
 
     @Override
     public void group(Program... programs) {
         List<Program> group = List.of(programs);
-        Map<Program, String> names = new HashMap<>();
-        ImmutableTaskGraph[] graphs = new ImmutableTaskGraph[programs.length];
+        Map<Program, String> lastGraphOf = new HashMap<>();
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        int[] first = new int[programs.length], count = new int[programs.length];
         for (int i = 0; i < programs.length; i++) {
             Program p = programs[i];
             if (members.containsKey(p)) throw new IllegalStateException("program " + p.name() + " already has a plan; release it first");
-            String name = p.name() + "_" + (graphCounter++);
-            names.put(p, name);
-            graphs[i] = graph(p, name, names).snapshot();
+            List<Segment> segs = segments(p, TASKS_PER_GRAPH, p.name() + "_" + GRAPH_IDS.getAndIncrement(), lastGraphOf);
+            first[i] = graphs.size();
+            count[i] = segs.size();
+            for (Segment s : segs) graphs.add(graph(s).snapshot());
+            lastGraphOf.put(p, segs.getLast().name());
         }
-        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs);
-        if (device != null) plan.withDevice(device);
-        for (int i = 0; i < programs.length; i++) members.put(programs[i], new Member(plan, i, group));
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new));
+        TornadoDevice d = deviceFor(programs[0].name());
+        if (d != null) plan.withDevice(d);
+        for (int i = 0; i < programs.length; i++) members.put(programs[i], new Member(plan, first[i], count[i], group));
     }
 
-    private static TaskGraph graph(Program p, String name, Map<Program, String> names) {
-        TaskGraph g = new TaskGraph(name);
+    private static TaskGraph graph(Segment s) {
+        TaskGraph g = new TaskGraph(s.name());
+        s.consume().forEach((from, objs) -> g.consumeFromDevice(from, objs.toArray()));
+        if (!s.onceIn().isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, s.onceIn().toArray());
+        if (!s.everyIn().isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, s.everyIn().toArray());
+        for (Launch l : s.launches()) l.addTo(g, l.id());
+        if (!s.persist().isEmpty()) g.persistOnDevice(s.persist().toArray());
+        if (!s.everyOut().isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, s.everyOut().toArray());
+        return g;
+    }
+
+    /**
+     * One TaskGraph of a program: its launches, and its data movement. {@code consume} maps the name
+     * of a graph that ran before to the buffers taken over from it on the device; {@code persist} are
+     * the buffers left on the device for the graphs after it.
+     */
+    record Segment(String name, List<Launch> launches, List<Object> onceIn, List<Object> everyIn,
+                   Map<String, List<Object>> consume, List<Object> persist, List<Object> everyOut) {}
+
+    /**
+     * Cuts a program into graphs of at most {@code maxTasks} launches named {@code base} (one graph)
+     * or {@code base_g0, base_g1, ...}. A buffer (any non-scalar argument) lives from the first
+     * graph that uses it to the last:
+     * <ul>
+     *   <li>a buffer the program consumes from another program lives from the first graph (which
+     *       consumes it from that program's last graph, {@code producers}) to the end; one it
+     *       persists lives until the end; both are persisted by the last graph, for the programs
+     *       that run next;</li>
+     *   <li>otherwise the first graph that uses it copies it in (once for the program's constants,
+     *       every run for its inputs, not at all for device-only intermediates);</li>
+     *   <li>every later graph of its life consumes it from the graph before, and every graph of its
+     *       life but the last persists it, whether or not that graph's own tasks use it: TornadoVM
+     *       5.2 takes consumed buffers over only from the graph executed just before
+     *       ({@code TornadoTaskGraph.updatePersistedObjectState});</li>
+     *   <li>the last graph of its life copies it out when the host reads it every run.</li>
+     * </ul>
+     * Buffers the program declares but neither uses nor persists are left alone.
+     */
+    static List<Segment> segments(Program p, int maxTasks, String base, Map<Program, String> producers) {
+        List<Launch> all = p.launches();
+        int n = Math.max(1, (all.size() + maxTasks - 1) / maxTasks);
+        List<List<Launch>> parts = new ArrayList<>();
+        for (int k = 0; k < n; k++) parts.add(all.subList(k * all.size() / n, (k + 1) * all.size() / n));
+        // life of each buffer [first, last] in graphs, in order of first appearance
+        Map<Object, int[]> span = new IdentityHashMap<>();
+        List<Object> order = new ArrayList<>();
+        Map<Object, String> consumedFrom = new IdentityHashMap<>();
         for (Program.Consumed c : p.consumedBuffers()) {
-            String from = names.get(c.producer());
+            String from = producers.get(c.producer());
             if (from == null)
                 throw new IllegalStateException("program " + p.name() + " consumes buffers of " + c.producer().name()
                         + ", which must come earlier in the same group");
-            g.consumeFromDevice(from, c.buffers().toArray());
+            for (Object b : c.buffers()) {
+                consumedFrom.put(b, from);
+                life(span, order, b, 0)[1] = n - 1;
+            }
         }
-        if (!p.onceToDeviceBuffers().isEmpty())
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, p.onceToDeviceBuffers().toArray());
-        if (!p.everyToDeviceBuffers().isEmpty())
-            g.transferToDevice(DataTransferMode.EVERY_EXECUTION, p.everyToDeviceBuffers().toArray());
-        for (Launch l : p.launches()) {
-            l.addTo(g, l.id());
+        for (int k = 0; k < n; k++)
+            for (Launch l : parts.get(k))
+                for (Object a : l.args())
+                    if (!(a instanceof Number || a instanceof Boolean || a == null)) life(span, order, a, k)[1] = Math.max(life(span, order, a, k)[1], k);
+        Set<Object> persisted = identitySet(p.persistedBuffers());
+        for (Object b : p.persistedBuffers()) life(span, order, b, n - 1)[1] = n - 1;
+        Set<Object> once = identitySet(p.onceToDeviceBuffers()), every = identitySet(p.everyToDeviceBuffers()),
+                out = identitySet(p.everyToHostBuffers());
+
+        List<Segment> segs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            String name = n == 1 ? base : base + "_g" + k;
+            List<Object> onceIn = new ArrayList<>(), everyIn = new ArrayList<>(), persist = new ArrayList<>(), everyOut = new ArrayList<>();
+            Map<String, List<Object>> consume = new LinkedHashMap<>();
+            for (Object b : order) {
+                int first = span.get(b)[0], last = span.get(b)[1];
+                if (k < first || k > last) continue;
+                if (k == first) {
+                    String from = consumedFrom.get(b);
+                    if (from != null) consume.computeIfAbsent(from, x -> new ArrayList<>()).add(b);
+                    else if (once.contains(b)) onceIn.add(b);
+                    else if (every.contains(b)) everyIn.add(b);
+                } else {
+                    consume.computeIfAbsent(base + "_g" + (k - 1), x -> new ArrayList<>()).add(b);
+                }
+                // group buffers (consumed or persisted) stay persisted to the end, for the next program
+                if (k < last || persisted.contains(b) || consumedFrom.containsKey(b)) persist.add(b);
+                if (k == last && out.contains(b)) everyOut.add(b);
+            }
+            segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut));
         }
-        if (!p.persistedBuffers().isEmpty())
-            g.persistOnDevice(p.persistedBuffers().toArray());
-        if (!p.everyToHostBuffers().isEmpty())
-            g.transferToHost(DataTransferMode.EVERY_EXECUTION, p.everyToHostBuffers().toArray());
-        return g;
+        return segs;
+    }
+
+    /** The life of buffer b, starting at graph k if it is new. */
+    private static int[] life(Map<Object, int[]> span, List<Object> order, Object b, int k) {
+        return span.computeIfAbsent(b, x -> {
+            order.add(x);
+            return new int[] {k, k};
+        });
+    }
+
+    private static Set<Object> identitySet(List<Object> xs) {
+        Set<Object> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        s.addAll(xs);
+        return s;
     }
 
     @Override

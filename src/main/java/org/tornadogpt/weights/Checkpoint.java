@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import org.tornadogpt.model.GptConfig;
@@ -162,6 +163,13 @@ public final class Checkpoint implements AutoCloseable {
             f.close();
             throw e;
         }
+    }
+
+    /** The tokenizer a checkpoint's metadata describes, if the metadata is a checkpoint's. */
+    public static Optional<Tokenizer> tokenizerOf(Map<String, String> metadata) {
+        if (!isCheckpoint(metadata)) return Optional.empty();
+        Map<String, String> tok = withPrefix(metadata, TOKENIZER_PREFIX);
+        return tok.isEmpty() ? Optional.empty() : Optional.of(Tokenizer.fromMetadata(tok));
     }
 
     /** The entries whose key starts with {@code prefix}, with the prefix removed, in file order. */

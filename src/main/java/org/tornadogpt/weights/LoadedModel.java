@@ -17,16 +17,4 @@ import org.tornadogpt.model.GptModel;
  */
 public record LoadedModel(GptModel model, Path source, String format, String configSource,
                           Map<String, String> metadata, long loadNanos) {
-
-    /**
-     * The tokenizer description stored with the weights ({@code tokenizer.*} metadata of a tornado-gpt
-     * checkpoint, prefix removed), or an empty map.
-     */
-    public Map<String, String> tokenizerMetadata() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        metadata.forEach((k, v) -> {
-            if (k.startsWith("tokenizer.")) out.put(k.substring("tokenizer.".length()), v);
-        });
-        return out;
-    }
 }

@@ -52,7 +52,7 @@ public final class ModelLoader {
      * the config under {@code model.*}, the tokenizer under {@code tokenizer.*}, optionally AdamW state
      * ({@code optimizer.*}) and training state ({@code train.*}), which loading a model ignores.
      */
-    public static final String CHECKPOINT_FORMAT = Checkpoint.FORMAT;
+    public static final String CHECKPOINT_FORMAT = "tornado-gpt-checkpoint";
 
     /** Names of the tensor layouts that can be read. */
     enum Scheme { HF, SCRATCH, INTERNAL }
@@ -407,15 +407,13 @@ public final class ModelLoader {
         return m;
     }
 
-    /**
-     * The book's keys in safetensors metadata, all optional: plain (the fixtures) or under {@code model.}
-     * (tornado-gpt checkpoints, {@link #CHECKPOINT_FORMAT}).
-     */
-    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> md) throws WeightFormatException {
+    /** The book's keys in safetensors metadata (fixtures and tornado-gpt checkpoints write them); all optional. */
+    private static Map<Field, Value> fromMetadata(Path file, Map<String, String> metadata) throws WeightFormatException {
+        // a tornado-gpt checkpoint keeps the model's keys under "model." (beside "tokenizer." and "train.")
+        Map<String, String> md = Checkpoint.isCheckpoint(metadata) ? Checkpoint.withPrefix(metadata, Checkpoint.MODEL_PREFIX) : metadata;
         Map<Field, Value> m = new EnumMap<>(Field.class);
-        String prefix = CHECKPOINT_FORMAT.equals(md.get("format")) ? "model." : "";
         for (Field f : Field.values()) {
-            String v = md.get(prefix + f.bookKey);
+            String v = md.get(f.bookKey);
             if (v == null) continue;
             int x;
             try {

@@ -1,0 +1,99 @@
+package org.tornadogpt.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.tornadogpt.graphs.Launch;
+import org.tornadogpt.graphs.Program;
+import org.tornadogpt.kernels.ResidualKernels;
+
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+/** How TornadoBackend cuts a long program into TaskGraphs and moves buffers between them. */
+class TornadoBackendSegmentsTest {
+
+    @Test
+    void buffersAreCopiedInOnceKeptOnTheDeviceAndCopiedOutLast() {
+        int n = 4;
+        FloatArray w = new FloatArray(n), in = new FloatArray(n), x1 = new FloatArray(n), x2 = new FloatArray(n),
+                x3 = new FloatArray(n), out = new FloatArray(n), unused = new FloatArray(n);
+        Program p = new Program("p");
+        p.onceToDevice(w, unused).everyToDevice(in).everyToHost(out, x1);
+        p.add(Launch.of("a", ResidualKernels::forward, 0, n, x1, 0, in, 0, w, 0));   // graph 0
+        p.add(Launch.of("b", ResidualKernels::forward, 0, n, x2, 0, x1, 0, w, 0));   // graph 0
+        p.add(Launch.of("c", ResidualKernels::forward, 0, n, x3, 0, x2, 0, x2, 0));  // graph 1
+        p.add(Launch.of("d", ResidualKernels::forward, 0, n, x3, 0, x3, 0, x3, 0));  // graph 1
+        p.add(Launch.of("e", ResidualKernels::forward, 0, n, out, 0, x3, 0, x1, 0)); // graph 2
+        p.add(Launch.of("f", ResidualKernels::forward, 0, n, out, 0, out, 0, w, 0)); // graph 2
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 2, "p_0", Map.of());
+        assertEquals(3, s.size());
+        assertEquals(List.of("p_0_g0", "p_0_g1", "p_0_g2"), s.stream().map(TornadoBackend.Segment::name).toList());
+
+        TornadoBackend.Segment g0 = s.get(0), g1 = s.get(1), g2 = s.get(2);
+        assertEquals(List.of("a", "b"), g0.launches().stream().map(Launch::id).toList());
+        same(List.of(w), g0.onceIn());
+        same(List.of(in), g0.everyIn());
+        assertTrue(g0.consume().isEmpty());
+        same(List.of(x1, w, x2), g0.persist());
+        assertTrue(g0.everyOut().isEmpty());
+
+        // x1 and w pass through graph 1 (unused there) on their way to graph 2
+        assertTrue(g1.onceIn().isEmpty() && g1.everyIn().isEmpty());
+        assertEquals(List.of("p_0_g0"), List.copyOf(g1.consume().keySet()));
+        same(List.of(x1, w, x2), g1.consume().get("p_0_g0"));
+        same(List.of(x1, w, x3), g1.persist());
+
+        Map<String, List<Object>> c2 = g2.consume();
+        assertEquals(List.of("p_0_g1"), List.copyOf(c2.keySet()));
+        same(List.of(x1, w, x3), c2.get("p_0_g1"));
+        assertTrue(g2.persist().isEmpty());
+        same(List.of(x1, out), g2.everyOut());
+    }
+
+    @Test
+    void aShortProgramIsOneGraphWithTheProgramsTransfers() {
+        int n = 3;
+        FloatArray w = new FloatArray(n), in = new FloatArray(n), out = new FloatArray(n);
+        Program p = new Program("q").onceToDevice(w).everyToDevice(in).everyToHost(out);
+        p.add(Launch.of("a", ResidualKernels::forward, 0, n, out, 0, in, 0, w, 0));
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 32, "q_7", Map.of());
+        assertEquals(1, s.size());
+        assertEquals("q_7", s.getFirst().name());
+        same(List.of(w), s.getFirst().onceIn());
+        same(List.of(in), s.getFirst().everyIn());
+        same(List.of(out), s.getFirst().everyOut());
+        assertTrue(s.getFirst().persist().isEmpty() && s.getFirst().consume().isEmpty());
+    }
+
+    @Test
+    void buffersOfAGroupLiveFromTheConsumingGraphToThePersistingOne() {
+        int n = 2;
+        FloatArray params = new FloatArray(n), grads = new FloatArray(n), x = new FloatArray(n), y = new FloatArray(n);
+        Program producer = new Program("fwd");
+        Program p = new Program("bwd").consumeFromDevice(producer, params).persistOnDevice(grads);
+        p.add(Launch.of("a", ResidualKernels::forward, 0, n, x, 0, x, 0, x, 0));             // graph 0
+        p.add(Launch.of("b", ResidualKernels::forward, 0, n, grads, 0, x, 0, x, 0));         // graph 1
+        p.add(Launch.of("c", ResidualKernels::forward, 0, n, y, 0, params, 0, params, 0));   // graph 2
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 1, "bwd_3", Map.of(producer, "fwd_2_g4"));
+        assertEquals(3, s.size());
+        // params: consumed from the producer's last graph by the first graph, carried to the end
+        same(List.of(params), s.get(0).consume().get("fwd_2_g4"));
+        same(List.of(params, x), s.get(0).persist());
+        same(List.of(params, x), s.get(1).consume().get("bwd_3_g0"));
+        same(List.of(params, grads), s.get(1).persist());
+        same(List.of(params, grads), s.get(2).consume().get("bwd_3_g1"));
+        // grads: persisted for later programs by the last graph (and everything it carries)
+        same(List.of(params, grads), s.get(2).persist());
+        assertTrue(s.get(2).everyOut().isEmpty());
+    }
+
+    static void same(List<Object> want, List<Object> got) {
+        assertEquals(want.size(), got.size(), "buffers: " + got);
+        for (int i = 0; i < want.size(); i++) assertSame(want.get(i), got.get(i), "buffer " + i);
+    }
+}
