@@ -2,15 +2,7 @@ package org.tornadogpt.graphs;
 
 import static org.tornadogpt.graphs.TaskNames.*;
 
-import org.tornadogpt.kernels.AttentionKernels;
-import org.tornadogpt.kernels.CrossEntropyKernels;
 import org.tornadogpt.kernels.DropoutKernels;
-import org.tornadogpt.kernels.EncoderKernels;
-import org.tornadogpt.kernels.GeluKernels;
-import org.tornadogpt.kernels.GradientKernels;
-import org.tornadogpt.kernels.LayerNormKernels;
-import org.tornadogpt.kernels.MatmulKernels;
-import org.tornadogpt.kernels.ResidualKernels;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
@@ -63,16 +55,16 @@ public final class BackwardGraph {
         prog.onceToDevice(grads).onceToDevice(g.all());
         prog.everyToDevice(state);
 
-        prog.add(Launch.of(ZERO_GRADS, GradientKernels::zero, 0, p.size(), grads, 0));
-        prog.add(Launch.of(ZERO_DRES, GradientKernels::zero, 0, btc, g.dres, 0));
-        prog.add(Launch.of(backward(CROSS_ENTROPY), CrossEntropyKernels::backward, 0, bt * V, dlogits, a.probs, a.targets, V, bt));
-        prog.add(Launch.of(backward(LOGITS, DINP), MatmulKernels::backwardInput, 0, btc, g.dln, 0, dlogits, 0, params, p.lmHead(), C, V));
-        prog.add(Launch.of(backward(LOGITS, DWEIGHT), MatmulKernels::backwardWeight, 0, V * C, grads, p.lmHead(), dlogits, 0, a.lnf, 0, bt, C, V));
+        prog.add(Launch.of(ZERO_GRADS, Kernels.GRADIENT_ZERO, 0, p.size(), grads, 0));
+        prog.add(Launch.of(ZERO_DRES, Kernels.GRADIENT_ZERO, 0, btc, g.dres, 0));
+        prog.add(Launch.of(backward(CROSS_ENTROPY), Kernels.CROSS_ENTROPY_BACKWARD, 0, bt * V, dlogits, a.probs, a.targets, V, bt));
+        prog.add(Launch.of(backward(LOGITS, DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, dlogits, 0, params, p.lmHead(), C, V));
+        prog.add(Launch.of(backward(LOGITS, DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, V * C, grads, p.lmHead(), dlogits, 0, a.lnf, 0, bt, C, V));
         FloatArray xL = a.residualIn(L);
         int xLOff = a.residualInOffset(L, C);
-        prog.add(Launch.of(backward(LNF, DINP), LayerNormKernels::backwardInput, 0, bt, g.dres, 0, g.dln, 0,
+        prog.add(Launch.of(backward(LNF, DINP), Kernels.LAYER_NORM_BACKWARD_INPUT, 0, bt, g.dres, 0, g.dln, 0,
                 a.lnfMean, a.lnfRstd, 0, xL, xLOff, params, p.lnfWeight(), C));
-        prog.add(Launch.of(backward(LNF, DPARAMS), LayerNormKernels::backwardParams, 0, C, grads, p.lnfWeight(), p.lnfBias(), g.dln, 0,
+        prog.add(Launch.of(backward(LNF, DPARAMS), Kernels.LAYER_NORM_BACKWARD_PARAMS, 0, C, grads, p.lnfWeight(), p.lnfBias(), g.dln, 0,
                 a.lnfMean, a.lnfRstd, 0, xL, xLOff, bt, C));
 
         for (int l = L - 1; l >= 0; l--) {
@@ -81,49 +73,49 @@ public final class BackwardGraph {
             int lc = l * btc, l3c = l * bt * 3 * C, l4c = l * bt * 4 * C, lbt = l * bt, latt = l * B * NH * T * T;
 
             // x3 = x2 + dropout(fcproj)
-            prog.add(Launch.of(backward(layer(l, RESIDUAL3)), ResidualKernels::backward, 0, btc, g.dbranch, g.dres, state, DropoutKernels.mlpSite(l)));
-            prog.add(Launch.of(backward(layer(l, FC_PROJ), DINP), MatmulKernels::backwardInput, 0, bt * 4 * C, g.dfch, 0, g.dbranch, 0,
+            prog.add(Launch.of(backward(layer(l, RESIDUAL3)), Kernels.RESIDUAL_BACKWARD, 0, btc, g.dbranch, g.dres, state, DropoutKernels.mlpSite(l)));
+            prog.add(Launch.of(backward(layer(l, FC_PROJ), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, bt * 4 * C, g.dfch, 0, g.dbranch, 0,
                     params, p.fcProjWeight(l), 4 * C, C));
-            prog.add(Launch.of(backward(layer(l, FC_PROJ), DWEIGHT), MatmulKernels::backwardWeight, 0, C * 4 * C, grads, p.fcProjWeight(l),
+            prog.add(Launch.of(backward(layer(l, FC_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, C * 4 * C, grads, p.fcProjWeight(l),
                     g.dbranch, 0, a.fchGelu, l4c, bt, 4 * C, C));
-            prog.add(Launch.of(backward(layer(l, FC_PROJ), DBIAS), MatmulKernels::backwardBias, 0, C, grads, p.fcProjBias(l), g.dbranch, 0, bt, C));
-            prog.add(Launch.of(backward(layer(l, GELU)), GeluKernels::backward, 0, bt * 4 * C, g.dfch, 0, a.fch, l4c));
-            prog.add(Launch.of(backward(layer(l, FC), DINP), MatmulKernels::backwardInput, 0, btc, g.dln, 0, g.dfch, 0,
+            prog.add(Launch.of(backward(layer(l, FC_PROJ), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, C, grads, p.fcProjBias(l), g.dbranch, 0, bt, C));
+            prog.add(Launch.of(backward(layer(l, GELU)), Kernels.GELU_BACKWARD, 0, bt * 4 * C, g.dfch, 0, a.fch, l4c));
+            prog.add(Launch.of(backward(layer(l, FC), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, g.dfch, 0,
                     params, p.fcWeight(l), C, 4 * C));
-            prog.add(Launch.of(backward(layer(l, FC), DWEIGHT), MatmulKernels::backwardWeight, 0, 4 * C * C, grads, p.fcWeight(l),
+            prog.add(Launch.of(backward(layer(l, FC), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, 4 * C * C, grads, p.fcWeight(l),
                     g.dfch, 0, a.ln2, lc, bt, C, 4 * C));
-            prog.add(Launch.of(backward(layer(l, FC), DBIAS), MatmulKernels::backwardBias, 0, 4 * C, grads, p.fcBias(l), g.dfch, 0, bt, 4 * C));
-            prog.add(Launch.of(backward(layer(l, LN2), DINP), LayerNormKernels::backwardInput, 0, bt, g.dres, 0, g.dln, 0,
+            prog.add(Launch.of(backward(layer(l, FC), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, 4 * C, grads, p.fcBias(l), g.dfch, 0, bt, 4 * C));
+            prog.add(Launch.of(backward(layer(l, LN2), DINP), Kernels.LAYER_NORM_BACKWARD_INPUT, 0, bt, g.dres, 0, g.dln, 0,
                     a.ln2Mean, a.ln2Rstd, lbt, a.residual2, lc, params, p.ln2Weight(l), C));
-            prog.add(Launch.of(backward(layer(l, LN2), DPARAMS), LayerNormKernels::backwardParams, 0, C, grads, p.ln2Weight(l), p.ln2Bias(l),
+            prog.add(Launch.of(backward(layer(l, LN2), DPARAMS), Kernels.LAYER_NORM_BACKWARD_PARAMS, 0, C, grads, p.ln2Weight(l), p.ln2Bias(l),
                     g.dln, 0, a.ln2Mean, a.ln2Rstd, lbt, a.residual2, lc, bt, C));
 
             // x2 = x + dropout(attproj)
-            prog.add(Launch.of(backward(layer(l, RESIDUAL2)), ResidualKernels::backward, 0, btc, g.dbranch, g.dres, state, DropoutKernels.attnProjSite(l)));
-            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DINP), MatmulKernels::backwardInput, 0, btc, g.datty, 0, g.dbranch, 0,
+            prog.add(Launch.of(backward(layer(l, RESIDUAL2)), Kernels.RESIDUAL_BACKWARD, 0, btc, g.dbranch, g.dres, state, DropoutKernels.attnProjSite(l)));
+            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.datty, 0, g.dbranch, 0,
                     params, p.attnProjWeight(l), C, C));
-            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DWEIGHT), MatmulKernels::backwardWeight, 0, C * C, grads, p.attnProjWeight(l),
+            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, C * C, grads, p.attnProjWeight(l),
                     g.dbranch, 0, a.atty, lc, bt, C, C));
-            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DBIAS), MatmulKernels::backwardBias, 0, C, grads, p.attnProjBias(l), g.dbranch, 0, bt, C));
-            prog.add(Launch.of(backward(layer(l, ATTENTION), QUERY), AttentionKernels::backwardQuery, 0, B * NH * T, g.dqkv, g.dpreatt,
+            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, C, grads, p.attnProjBias(l), g.dbranch, 0, bt, C));
+            prog.add(Launch.of(backward(layer(l, ATTENTION), QUERY), Kernels.ATTENTION_BACKWARD_QUERY, 0, B * NH * T, g.dqkv, g.dpreatt,
                     a.att, latt, g.datty, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
-            prog.add(Launch.of(backward(layer(l, ATTENTION), KEY), AttentionKernels::backwardKey, 0, B * NH * T, g.dqkv, g.dpreatt,
+            prog.add(Launch.of(backward(layer(l, ATTENTION), KEY), Kernels.ATTENTION_BACKWARD_KEY, 0, B * NH * T, g.dqkv, g.dpreatt,
                     a.att, latt, g.datty, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
-            prog.add(Launch.of(backward(layer(l, QKV), DINP), MatmulKernels::backwardInput, 0, btc, g.dln, 0, g.dqkv, 0,
+            prog.add(Launch.of(backward(layer(l, QKV), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, g.dqkv, 0,
                     params, p.qkvWeight(l), C, 3 * C));
-            prog.add(Launch.of(backward(layer(l, QKV), DWEIGHT), MatmulKernels::backwardWeight, 0, 3 * C * C, grads, p.qkvWeight(l),
+            prog.add(Launch.of(backward(layer(l, QKV), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, 3 * C * C, grads, p.qkvWeight(l),
                     g.dqkv, 0, a.ln1, lc, bt, C, 3 * C));
             if (p.qkvBias(l) >= 0)
-                prog.add(Launch.of(backward(layer(l, QKV), DBIAS), MatmulKernels::backwardBias, 0, 3 * C, grads, p.qkvBias(l), g.dqkv, 0, bt, 3 * C));
-            prog.add(Launch.of(backward(layer(l, LN1), DINP), LayerNormKernels::backwardInput, 0, bt, g.dres, 0, g.dln, 0,
+                prog.add(Launch.of(backward(layer(l, QKV), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, 3 * C, grads, p.qkvBias(l), g.dqkv, 0, bt, 3 * C));
+            prog.add(Launch.of(backward(layer(l, LN1), DINP), Kernels.LAYER_NORM_BACKWARD_INPUT, 0, bt, g.dres, 0, g.dln, 0,
                     a.ln1Mean, a.ln1Rstd, lbt, x, xOff, params, p.ln1Weight(l), C));
-            prog.add(Launch.of(backward(layer(l, LN1), DPARAMS), LayerNormKernels::backwardParams, 0, C, grads, p.ln1Weight(l), p.ln1Bias(l),
+            prog.add(Launch.of(backward(layer(l, LN1), DPARAMS), Kernels.LAYER_NORM_BACKWARD_PARAMS, 0, C, grads, p.ln1Weight(l), p.ln1Bias(l),
                     g.dln, 0, a.ln1Mean, a.ln1Rstd, lbt, x, xOff, bt, C));
         }
 
-        prog.add(Launch.of(backward(ENCODER_DROPOUT), DropoutKernels::backward, 0, btc, g.dres, 0, state, DropoutKernels.EMBEDDING_SITE));
-        prog.add(Launch.of(backward(ENCODER, WTE), EncoderKernels::backwardWte, 0, C, grads, p.wte(), g.dres, a.tokens, bt, C));
-        prog.add(Launch.of(backward(ENCODER, WPE), EncoderKernels::backwardWpe, 0, T * C, grads, p.wpe(), g.dres, B, T, C));
+        prog.add(Launch.of(backward(ENCODER_DROPOUT), Kernels.DROPOUT_BACKWARD, 0, btc, g.dres, 0, state, DropoutKernels.EMBEDDING_SITE));
+        prog.add(Launch.of(backward(ENCODER, WTE), Kernels.ENCODER_BACKWARD_WTE, 0, C, grads, p.wte(), g.dres, a.tokens, bt, C));
+        prog.add(Launch.of(backward(ENCODER, WPE), Kernels.ENCODER_BACKWARD_WPE, 0, T * C, grads, p.wpe(), g.dres, B, T, C));
         prog.persistOnDevice(grads);
         return prog;
     }

@@ -2,14 +2,7 @@ package org.tornadogpt.graphs;
 
 import static org.tornadogpt.graphs.TaskNames.*;
 
-import org.tornadogpt.kernels.AttentionKernels;
-import org.tornadogpt.kernels.CrossEntropyKernels;
 import org.tornadogpt.kernels.DropoutKernels;
-import org.tornadogpt.kernels.EncoderKernels;
-import org.tornadogpt.kernels.GeluKernels;
-import org.tornadogpt.kernels.LayerNormKernels;
-import org.tornadogpt.kernels.MatmulKernels;
-import org.tornadogpt.kernels.ResidualKernels;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
@@ -68,52 +61,52 @@ public final class ForwardGraph {
         int B = a.B, T = a.T, C = cfg.embDim(), NH = cfg.nHeads(), V = cfg.vocabSize(), L = cfg.nLayers();
         int bt = B * T, btc = bt * C;
 
-        prog.add(Launch.of(ENCODER, EncoderKernels::forward, 0, btc, a.encoded, a.tokens, params, p.wte(), p.wpe(), T, C));
+        prog.add(Launch.of(ENCODER, Kernels.ENCODER_FORWARD, 0, btc, a.encoded, a.tokens, params, p.wte(), p.wpe(), T, C));
         if (train)
-            prog.add(Launch.of(ENCODER_DROPOUT, DropoutKernels::forward, 0, btc, a.encoded, 0, state, DropoutKernels.EMBEDDING_SITE));
+            prog.add(Launch.of(ENCODER_DROPOUT, Kernels.DROPOUT_FORWARD, 0, btc, a.encoded, 0, state, DropoutKernels.EMBEDDING_SITE));
         for (int l = 0; l < L; l++) {
             FloatArray x = a.residualIn(l);
             int xOff = a.residualInOffset(l, C);
             int lc = l * btc, l3c = l * bt * 3 * C, l4c = l * bt * 4 * C, lbt = l * bt, latt = l * B * NH * T * T;
-            prog.add(Launch.of(layer(l, LN1), LayerNormKernels::forward, 0, bt, a.ln1, lc, a.ln1Mean, a.ln1Rstd, lbt,
+            prog.add(Launch.of(layer(l, LN1), Kernels.LAYER_NORM_FORWARD, 0, bt, a.ln1, lc, a.ln1Mean, a.ln1Rstd, lbt,
                     x, xOff, params, p.ln1Weight(l), p.ln1Bias(l), C));
-            prog.add(Launch.of(layer(l, QKV), MatmulKernels::forward, 0, bt * 3 * C, a.qkv, l3c, a.ln1, lc,
+            prog.add(Launch.of(layer(l, QKV), Kernels.MATMUL_FORWARD, 0, bt * 3 * C, a.qkv, l3c, a.ln1, lc,
                     params, p.qkvWeight(l), p.qkvBias(l), C, 3 * C));
             if (train)
-                prog.add(Launch.of(layer(l, ATTENTION), AttentionKernels::forwardDropout, 0, B * NH * T, a.atty, lc,
+                prog.add(Launch.of(layer(l, ATTENTION), Kernels.ATTENTION_FORWARD_DROPOUT, 0, B * NH * T, a.atty, lc,
                         a.att, latt, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
             else
-                prog.add(Launch.of(layer(l, ATTENTION), AttentionKernels::forward, 0, B * NH * T, a.atty, lc,
+                prog.add(Launch.of(layer(l, ATTENTION), Kernels.ATTENTION_FORWARD, 0, B * NH * T, a.atty, lc,
                         a.att, latt, a.qkv, l3c, T, C, NH));
-            prog.add(Launch.of(layer(l, ATTN_PROJ), MatmulKernels::forward, 0, btc, a.attproj, lc, a.atty, lc,
+            prog.add(Launch.of(layer(l, ATTN_PROJ), Kernels.MATMUL_FORWARD, 0, btc, a.attproj, lc, a.atty, lc,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
             if (train)
-                prog.add(Launch.of(layer(l, RESIDUAL2), ResidualKernels::forwardDropout, 0, btc, a.residual2, lc, x, xOff,
+                prog.add(Launch.of(layer(l, RESIDUAL2), Kernels.RESIDUAL_FORWARD_DROPOUT, 0, btc, a.residual2, lc, x, xOff,
                         a.attproj, lc, state, DropoutKernels.attnProjSite(l)));
             else
-                prog.add(Launch.of(layer(l, RESIDUAL2), ResidualKernels::forward, 0, btc, a.residual2, lc, x, xOff, a.attproj, lc));
-            prog.add(Launch.of(layer(l, LN2), LayerNormKernels::forward, 0, bt, a.ln2, lc, a.ln2Mean, a.ln2Rstd, lbt,
+                prog.add(Launch.of(layer(l, RESIDUAL2), Kernels.RESIDUAL_FORWARD, 0, btc, a.residual2, lc, x, xOff, a.attproj, lc));
+            prog.add(Launch.of(layer(l, LN2), Kernels.LAYER_NORM_FORWARD, 0, bt, a.ln2, lc, a.ln2Mean, a.ln2Rstd, lbt,
                     a.residual2, lc, params, p.ln2Weight(l), p.ln2Bias(l), C));
-            prog.add(Launch.of(layer(l, FC), MatmulKernels::forward, 0, bt * 4 * C, a.fch, l4c, a.ln2, lc,
+            prog.add(Launch.of(layer(l, FC), Kernels.MATMUL_FORWARD, 0, bt * 4 * C, a.fch, l4c, a.ln2, lc,
                     params, p.fcWeight(l), p.fcBias(l), C, 4 * C));
-            prog.add(Launch.of(layer(l, GELU), GeluKernels::forward, 0, bt * 4 * C, a.fchGelu, l4c, a.fch, l4c));
-            prog.add(Launch.of(layer(l, FC_PROJ), MatmulKernels::forward, 0, btc, a.fcproj, lc, a.fchGelu, l4c,
+            prog.add(Launch.of(layer(l, GELU), Kernels.GELU_FORWARD, 0, bt * 4 * C, a.fchGelu, l4c, a.fch, l4c));
+            prog.add(Launch.of(layer(l, FC_PROJ), Kernels.MATMUL_FORWARD, 0, btc, a.fcproj, lc, a.fchGelu, l4c,
                     params, p.fcProjWeight(l), p.fcProjBias(l), 4 * C, C));
             if (train)
-                prog.add(Launch.of(layer(l, RESIDUAL3), ResidualKernels::forwardDropout, 0, btc, a.residual3, lc, a.residual2, lc,
+                prog.add(Launch.of(layer(l, RESIDUAL3), Kernels.RESIDUAL_FORWARD_DROPOUT, 0, btc, a.residual3, lc, a.residual2, lc,
                         a.fcproj, lc, state, DropoutKernels.mlpSite(l)));
             else
-                prog.add(Launch.of(layer(l, RESIDUAL3), ResidualKernels::forward, 0, btc, a.residual3, lc, a.residual2, lc, a.fcproj, lc));
+                prog.add(Launch.of(layer(l, RESIDUAL3), Kernels.RESIDUAL_FORWARD, 0, btc, a.residual3, lc, a.residual2, lc, a.fcproj, lc));
         }
-        prog.add(Launch.of(LNF, LayerNormKernels::forward, 0, bt, a.lnf, 0, a.lnfMean, a.lnfRstd, 0,
+        prog.add(Launch.of(LNF, Kernels.LAYER_NORM_FORWARD, 0, bt, a.lnf, 0, a.lnfMean, a.lnfRstd, 0,
                 a.residualIn(L), a.residualInOffset(L, C), params, p.lnfWeight(), p.lnfBias(), C));
-        prog.add(Launch.of(LOGITS, MatmulKernels::forward, 0, bt * V, a.logits, 0, a.lnf, 0, params, p.lmHead(), -1, C, V));
+        prog.add(Launch.of(LOGITS, Kernels.MATMUL_FORWARD, 0, bt * V, a.logits, 0, a.lnf, 0, params, p.lmHead(), -1, C, V));
         if (withLoss) {
-            prog.add(Launch.of(CROSS_ENTROPY, CrossEntropyKernels::forward, 0, bt, a.probs, a.losses, a.logits, a.targets, V));
+            prog.add(Launch.of(CROSS_ENTROPY, Kernels.CROSS_ENTROPY_FORWARD, 0, bt, a.probs, a.losses, a.logits, a.targets, V));
             if (train)
-                prog.add(Launch.of(MEAN_LOSS, CrossEntropyKernels::meanLossWindow, 0, 1, a.loss, a.losses, state, T));
+                prog.add(Launch.of(MEAN_LOSS, Kernels.CROSS_ENTROPY_MEAN_LOSS_WINDOW, 0, 1, a.loss, a.losses, state, T));
             else
-                prog.add(Launch.of(MEAN_LOSS, CrossEntropyKernels::meanLoss, 0, 1, a.loss, a.losses, bt));
+                prog.add(Launch.of(MEAN_LOSS, Kernels.CROSS_ENTROPY_MEAN_LOSS, 0, 1, a.loss, a.losses, bt));
         }
     }
 }

@@ -2,14 +2,6 @@ package org.tornadogpt.graphs;
 
 import static org.tornadogpt.graphs.TaskNames.*;
 
-import org.tornadogpt.kernels.AttentionKernels;
-import org.tornadogpt.kernels.CrossEntropyKernels;
-import org.tornadogpt.kernels.DecodeKernels;
-import org.tornadogpt.kernels.EncoderKernels;
-import org.tornadogpt.kernels.GeluKernels;
-import org.tornadogpt.kernels.LayerNormKernels;
-import org.tornadogpt.kernels.MatmulKernels;
-import org.tornadogpt.kernels.ResidualKernels;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
@@ -60,7 +52,7 @@ public final class InferenceGraphs {
         Program prog = new Program("upload");
         Object[] resident = b.deviceResident();
         prog.onceToDevice(model.params()).onceToDevice(resident);
-        prog.add(Launch.of(UPLOAD, DecodeKernels::fill, 0, b.losses.getSize(), b.losses, 0f));
+        prog.add(Launch.of(UPLOAD, Kernels.DECODE_FILL, 0, b.losses.getSize(), b.losses, 0f));
         prog.persistOnDevice(model.params()).persistOnDevice(resident);
         return prog;
     }
@@ -100,10 +92,10 @@ public final class InferenceGraphs {
         prog.consumeFromDevice(upload, params).consumeFromDevice(upload, b.deviceResident());
         prog.everyToDevice(b.tokens, b.step);
         layers(prog, model, b, T, true);
-        prog.add(Launch.of(prefill(LAST_ROW), DecodeKernels::copyRow, 0, C, b.proj, b.x, b.step, C));
-        prog.add(Launch.of(prefill(LNF), LayerNormKernels::forward, 0, 1, b.h, 0, b.mean, b.rstd, 0,
+        prog.add(Launch.of(prefill(LAST_ROW), Kernels.DECODE_COPY_ROW, 0, C, b.proj, b.x, b.step, C));
+        prog.add(Launch.of(prefill(LNF), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                 b.proj, 0, params, p.lnfWeight(), p.lnfBias(), C));
-        prog.add(Launch.of(prefill(LOGITS), MatmulKernels::forward, 0, V, b.lastLogits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
+        prog.add(Launch.of(prefill(LOGITS), Kernels.MATMUL_FORWARD, 0, V, b.lastLogits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
         prog.everyToHost(b.lastLogits);
         return prog;
     }
@@ -120,11 +112,11 @@ public final class InferenceGraphs {
         prog.consumeFromDevice(upload, params).consumeFromDevice(upload, b.deviceResident());
         prog.everyToDevice(b.tokens, b.targets);
         layers(prog, model, b, T, false);
-        prog.add(Launch.of(prefill(LNF), LayerNormKernels::forward, 0, T, b.h, 0, b.mean, b.rstd, 0,
+        prog.add(Launch.of(prefill(LNF), Kernels.LAYER_NORM_FORWARD, 0, T, b.h, 0, b.mean, b.rstd, 0,
                 b.x, 0, params, p.lnfWeight(), p.lnfBias(), C));
-        prog.add(Launch.of(prefill(LOGITS), MatmulKernels::forward, 0, T * V, b.logits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
-        prog.add(Launch.of(prefill(CROSS_ENTROPY), CrossEntropyKernels::forward, 0, T, b.probs, b.losses, b.logits, b.targets, V));
-        prog.add(Launch.of(prefill(MEAN_LOSS), CrossEntropyKernels::meanLoss, 0, 1, b.loss, b.losses, T));
+        prog.add(Launch.of(prefill(LOGITS), Kernels.MATMUL_FORWARD, 0, T * V, b.logits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
+        prog.add(Launch.of(prefill(CROSS_ENTROPY), Kernels.CROSS_ENTROPY_FORWARD, 0, T, b.probs, b.losses, b.logits, b.targets, V));
+        prog.add(Launch.of(prefill(MEAN_LOSS), Kernels.CROSS_ENTROPY_MEAN_LOSS, 0, 1, b.loss, b.losses, T));
         prog.everyToHost(b.loss);
         return prog;
     }
@@ -139,28 +131,28 @@ public final class InferenceGraphs {
         ParameterLayout p = model.layout();
         FloatArray params = model.params();
         int C = cfg.embDim(), NH = cfg.nHeads(), tc = T * C;
-        prog.add(Launch.of(prefill(ENCODER), EncoderKernels::forward, 0, tc, b.x, b.tokens, params, p.wte(), p.wpe(), T, C));
+        prog.add(Launch.of(prefill(ENCODER), Kernels.ENCODER_FORWARD, 0, tc, b.x, b.tokens, params, p.wte(), p.wpe(), T, C));
         for (int l = 0; l < cfg.nLayers(); l++) {
-            prog.add(Launch.of(prefill(layer(l, LN1)), LayerNormKernels::forward, 0, T, b.h, 0, b.mean, b.rstd, 0,
+            prog.add(Launch.of(prefill(layer(l, LN1)), Kernels.LAYER_NORM_FORWARD, 0, T, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln1Weight(l), p.ln1Bias(l), C));
-            prog.add(Launch.of(prefill(layer(l, QKV)), MatmulKernels::forward, 0, T * 3 * C, b.qkv, 0, b.h, 0,
+            prog.add(Launch.of(prefill(layer(l, QKV)), Kernels.MATMUL_FORWARD, 0, T * 3 * C, b.qkv, 0, b.h, 0,
                     params, p.qkvWeight(l), p.qkvBias(l), C, 3 * C));
             if (store)
-                prog.add(Launch.of(prefill(layer(l, STORE_KV)), DecodeKernels::storeKvRows, 0, tc, b.cache.keys, b.cache.values,
+                prog.add(Launch.of(prefill(layer(l, STORE_KV)), Kernels.DECODE_STORE_KV_ROWS, 0, tc, b.cache.keys, b.cache.values,
                         b.cache.layerOffset(l), b.qkv, 0, C));
-            prog.add(Launch.of(prefill(layer(l, ATTENTION)), AttentionKernels::forward, 0, NH * T, b.y, 0, b.att, 0,
+            prog.add(Launch.of(prefill(layer(l, ATTENTION)), Kernels.ATTENTION_FORWARD, 0, NH * T, b.y, 0, b.att, 0,
                     b.qkv, 0, T, C, NH));
-            prog.add(Launch.of(prefill(layer(l, ATTN_PROJ)), MatmulKernels::forward, 0, tc, b.proj, 0, b.y, 0,
+            prog.add(Launch.of(prefill(layer(l, ATTN_PROJ)), Kernels.MATMUL_FORWARD, 0, tc, b.proj, 0, b.y, 0,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
-            prog.add(Launch.of(prefill(layer(l, RESIDUAL2)), ResidualKernels::forward, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
-            prog.add(Launch.of(prefill(layer(l, LN2)), LayerNormKernels::forward, 0, T, b.h, 0, b.mean, b.rstd, 0,
+            prog.add(Launch.of(prefill(layer(l, RESIDUAL2)), Kernels.RESIDUAL_FORWARD, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(prefill(layer(l, LN2)), Kernels.LAYER_NORM_FORWARD, 0, T, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln2Weight(l), p.ln2Bias(l), C));
-            prog.add(Launch.of(prefill(layer(l, FC)), MatmulKernels::forward, 0, T * 4 * C, b.fc, 0, b.h, 0,
+            prog.add(Launch.of(prefill(layer(l, FC)), Kernels.MATMUL_FORWARD, 0, T * 4 * C, b.fc, 0, b.h, 0,
                     params, p.fcWeight(l), p.fcBias(l), C, 4 * C));
-            prog.add(Launch.of(prefill(layer(l, GELU)), GeluKernels::forward, 0, T * 4 * C, b.gelu, 0, b.fc, 0));
-            prog.add(Launch.of(prefill(layer(l, FC_PROJ)), MatmulKernels::forward, 0, tc, b.proj, 0, b.gelu, 0,
+            prog.add(Launch.of(prefill(layer(l, GELU)), Kernels.GELU_FORWARD, 0, T * 4 * C, b.gelu, 0, b.fc, 0));
+            prog.add(Launch.of(prefill(layer(l, FC_PROJ)), Kernels.MATMUL_FORWARD, 0, tc, b.proj, 0, b.gelu, 0,
                     params, p.fcProjWeight(l), p.fcProjBias(l), 4 * C, C));
-            prog.add(Launch.of(prefill(layer(l, RESIDUAL3)), ResidualKernels::forward, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(prefill(layer(l, RESIDUAL3)), Kernels.RESIDUAL_FORWARD, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
         }
     }
 
@@ -176,35 +168,35 @@ public final class InferenceGraphs {
         prog.consumeFromDevice(upload, params).consumeFromDevice(upload, b.deviceResident());
         prog.everyToDevice(b.step);
 
-        prog.add(Launch.of(decode(ENCODER), DecodeKernels::embed, 0, C, b.x, b.step, params, p.wte(), p.wpe(), C));
+        prog.add(Launch.of(decode(ENCODER), Kernels.DECODE_EMBED, 0, C, b.x, b.step, params, p.wte(), p.wpe(), C));
         for (int l = 0; l < L; l++) {
             int co = cache.layerOffset(l);
-            prog.add(Launch.of(decode(layer(l, LN1)), LayerNormKernels::forward, 0, 1, b.h, 0, b.mean, b.rstd, 0,
+            prog.add(Launch.of(decode(layer(l, LN1)), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln1Weight(l), p.ln1Bias(l), C));
-            prog.add(Launch.of(decode(layer(l, QKV)), MatmulKernels::forward, 0, 3 * C, b.qkv, 0, b.h, 0,
+            prog.add(Launch.of(decode(layer(l, QKV)), Kernels.MATMUL_FORWARD, 0, 3 * C, b.qkv, 0, b.h, 0,
                     params, p.qkvWeight(l), p.qkvBias(l), C, 3 * C));
-            prog.add(Launch.of(decode(layer(l, STORE_KV)), DecodeKernels::storeKv, 0, C, cache.keys, cache.values, co,
+            prog.add(Launch.of(decode(layer(l, STORE_KV)), Kernels.DECODE_STORE_KV, 0, C, cache.keys, cache.values, co,
                     b.qkv, 0, b.step, C));
-            prog.add(Launch.of(decode(layer(l, ATT_SCORES)), DecodeKernels::attentionScores, 0, NH * Tmax, b.att,
+            prog.add(Launch.of(decode(layer(l, ATT_SCORES)), Kernels.DECODE_ATTENTION_SCORES, 0, NH * Tmax, b.att,
                     b.qkv, 0, cache.keys, co, b.step, C, NH, Tmax));
-            prog.add(Launch.of(decode(layer(l, ATT_SOFTMAX)), DecodeKernels::attentionSoftmax, 0, NH, b.att, b.step, Tmax));
-            prog.add(Launch.of(decode(layer(l, ATT_VALUES)), DecodeKernels::attentionValues, 0, C, b.y, b.att,
+            prog.add(Launch.of(decode(layer(l, ATT_SOFTMAX)), Kernels.DECODE_ATTENTION_SOFTMAX, 0, NH, b.att, b.step, Tmax));
+            prog.add(Launch.of(decode(layer(l, ATT_VALUES)), Kernels.DECODE_ATTENTION_VALUES, 0, C, b.y, b.att,
                     cache.values, co, b.step, C, NH, Tmax));
-            prog.add(Launch.of(decode(layer(l, ATTN_PROJ)), MatmulKernels::forward, 0, C, b.proj, 0, b.y, 0,
+            prog.add(Launch.of(decode(layer(l, ATTN_PROJ)), Kernels.MATMUL_FORWARD, 0, C, b.proj, 0, b.y, 0,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
-            prog.add(Launch.of(decode(layer(l, RESIDUAL2)), ResidualKernels::forward, 0, C, b.x, 0, b.x, 0, b.proj, 0));
-            prog.add(Launch.of(decode(layer(l, LN2)), LayerNormKernels::forward, 0, 1, b.h, 0, b.mean, b.rstd, 0,
+            prog.add(Launch.of(decode(layer(l, RESIDUAL2)), Kernels.RESIDUAL_FORWARD, 0, C, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(decode(layer(l, LN2)), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln2Weight(l), p.ln2Bias(l), C));
-            prog.add(Launch.of(decode(layer(l, FC)), MatmulKernels::forward, 0, 4 * C, b.fc, 0, b.h, 0,
+            prog.add(Launch.of(decode(layer(l, FC)), Kernels.MATMUL_FORWARD, 0, 4 * C, b.fc, 0, b.h, 0,
                     params, p.fcWeight(l), p.fcBias(l), C, 4 * C));
-            prog.add(Launch.of(decode(layer(l, GELU)), GeluKernels::forward, 0, 4 * C, b.gelu, 0, b.fc, 0));
-            prog.add(Launch.of(decode(layer(l, FC_PROJ)), MatmulKernels::forward, 0, C, b.proj, 0, b.gelu, 0,
+            prog.add(Launch.of(decode(layer(l, GELU)), Kernels.GELU_FORWARD, 0, 4 * C, b.gelu, 0, b.fc, 0));
+            prog.add(Launch.of(decode(layer(l, FC_PROJ)), Kernels.MATMUL_FORWARD, 0, C, b.proj, 0, b.gelu, 0,
                     params, p.fcProjWeight(l), p.fcProjBias(l), 4 * C, C));
-            prog.add(Launch.of(decode(layer(l, RESIDUAL3)), ResidualKernels::forward, 0, C, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(decode(layer(l, RESIDUAL3)), Kernels.RESIDUAL_FORWARD, 0, C, b.x, 0, b.x, 0, b.proj, 0));
         }
-        prog.add(Launch.of(decode(LNF), LayerNormKernels::forward, 0, 1, b.h, 0, b.mean, b.rstd, 0,
+        prog.add(Launch.of(decode(LNF), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                 b.x, 0, params, p.lnfWeight(), p.lnfBias(), C));
-        prog.add(Launch.of(decode(LOGITS), MatmulKernels::forward, 0, V, b.lastLogits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
+        prog.add(Launch.of(decode(LOGITS), Kernels.MATMUL_FORWARD, 0, V, b.lastLogits, 0, b.h, 0, params, p.lmHead(), -1, C, V));
         prog.everyToHost(b.lastLogits);
         return prog;
     }

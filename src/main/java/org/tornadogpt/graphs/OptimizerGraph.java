@@ -2,8 +2,6 @@ package org.tornadogpt.graphs;
 
 import static org.tornadogpt.graphs.TaskNames.*;
 
-import org.tornadogpt.kernels.AdamWKernels;
-import org.tornadogpt.kernels.GradientKernels;
 import org.tornadogpt.model.GptModel;
 
 /**
@@ -30,9 +28,9 @@ public final class OptimizerGraph {
         prog.consumeFromDevice(forward, model.params()).consumeFromDevice(backward, tb.grads);
         prog.onceToDevice(tb.m, tb.v, tb.partials, tb.norm);
         prog.everyToDevice(tb.floats);
-        prog.add(Launch.of(NORM_PARTIALS, GradientKernels::normPartials, 0, blocks, tb.partials, tb.grads, P, blocks));
-        prog.add(Launch.of(NORM, GradientKernels::clipScale, 0, 1, tb.norm, tb.partials, blocks, tb.floats));
-        prog.add(Launch.of(ADAMW, AdamWKernels::update, 0, P, model.params(), tb.m, tb.v, tb.grads, tb.floats, tb.norm));
+        prog.add(Launch.of(NORM_PARTIALS, Kernels.GRADIENT_NORM_PARTIALS, 0, blocks, tb.partials, tb.grads, P, blocks));
+        prog.add(Launch.of(NORM, Kernels.GRADIENT_CLIP_SCALE, 0, 1, tb.norm, tb.partials, blocks, tb.floats));
+        prog.add(Launch.of(ADAMW, Kernels.ADAMW_UPDATE, 0, P, model.params(), tb.m, tb.v, tb.grads, tb.floats, tb.norm));
         prog.persistOnDevice(tb.m, tb.v, tb.norm);
         return prog;
     }

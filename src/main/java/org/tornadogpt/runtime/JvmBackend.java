@@ -1,26 +1,58 @@
 package org.tornadogpt.runtime;
 
+import java.io.PrintStream;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Launch;
 import org.tornadogpt.graphs.Program;
+import org.tornadogpt.runtime.jvm.FastPaths;
+import org.tornadogpt.runtime.jvm.JvmParallel;
 
 /**
- * Runs programs on all cores of the JVM: each launch's parallel range [0, n) is cut into chunks
- * that the {@link WorkerPool} threads take in turn ({@code kernel(first, count, ...)} per chunk).
- * Launches with a {@link Launch.FastPath} (Vector API GEMMs) run that instead when fast paths are
- * on. Chunk argument arrays are built once per program, so a steady-state run allocates nothing.
+ * Runs programs on all cores of the JVM. One {@link JvmParallel} pool does all the work, so the
+ * threads never compete with a second pool: a portable kernel's parallel range [0, n) is cut into
+ * chunks that the pool's workers claim in turn ({@code kernel(first, count, ...)} per chunk), and
+ * with fast paths on, launches that {@link FastPaths} recognises (matrix products, attention,
+ * softmax and cross-entropy, layer norm, GELU, AdamW, ...) run a Vector API implementation of the
+ * same function on the same pool instead. A launch that carries its own {@link Launch#fast()} runs
+ * that. {@code fastPaths = false} runs the portable kernels only.
+ *
+ * <p>Chunk argument arrays and fast paths are built once per program, so a steady-state run
+ * allocates nothing.
+ *
+ * <p>Profiling: with the system property {@code tornadogpt.profile} set (or {@link #profile(boolean)}),
+ * every launch is timed and {@link #printProfile} prints the time per launch id, with layer numbers
+ * folded ({@code l*_qkv}).
  */
 public final class JvmBackend implements Backend {
-    private final WorkerPool pool;
+    private final JvmParallel pool;
     private final boolean fastPaths;
+    private final FastPaths fast;
     private final Map<Program, Compiled> compiled = new IdentityHashMap<>();
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private boolean profiling = Boolean.getBoolean("tornadogpt.profile");
 
-    /** One launch cut into chunks: chunkArgs[k] are the launch's arguments with first/count of chunk k. */
-    private record Chunked(Launch launch, Object[][] chunkArgs, IntConsumer body) {}
+    /** One launch: its fast path, or its arguments cut into chunks (chunkArgs[k] has first/count of chunk k). */
+    private static final class Chunked {
+        final Launch launch;
+        final Launch.FastPath fast;
+        final Object[][] chunkArgs;
+        final JvmParallel.Task task;
+        long nanos;
+        long runs;
+
+        Chunked(Launch launch, Launch.FastPath fast, Object[][] chunkArgs, JvmParallel.Task task) {
+            this.launch = launch;
+            this.fast = fast;
+            this.chunkArgs = chunkArgs;
+            this.task = task;
+        }
+    }
 
     private record Compiled(Chunked[] launches) {}
 
@@ -29,11 +61,13 @@ public final class JvmBackend implements Backend {
     }
 
     public JvmBackend(int threads, boolean fastPaths) {
-        this.pool = new WorkerPool(threads);
+        this.pool = new JvmParallel(threads);
         this.fastPaths = fastPaths;
+        this.fast = fastPaths ? new FastPaths(pool) : null;
     }
 
-    public WorkerPool pool() {
+    /** The pool every launch runs on. */
+    public JvmParallel pool() {
         return pool;
     }
 
@@ -53,15 +87,25 @@ public final class JvmBackend implements Backend {
 
     @Override
     public void run(Program program) {
-        Compiled c = compiled.computeIfAbsent(program, this::compile);
+        Compiled c = compiled.get(program);
+        if (c == null) {
+            c = compile(program);
+            compiled.put(program, c);
+        }
+        boolean prof = profiling;
         for (Chunked ch : c.launches()) {
-            Launch l = ch.launch();
-            if (fastPaths && l.fast() != null) {
-                l.fast().run();
-            } else if (ch.chunkArgs().length == 1) {
-                Launch.invoke(l.task(), ch.chunkArgs()[0]);
+            long t0 = prof ? System.nanoTime() : 0;
+            if (ch.fast != null) {
+                ch.fast.run();
+            } else if (ch.chunkArgs.length == 1) {
+                Launch.invoke(ch.launch.task(), ch.chunkArgs[0]);
             } else {
-                pool.run(ch.chunkArgs().length, ch.body());
+                nextChunk.set(0);
+                pool.run(ch.task);
+            }
+            if (prof) {
+                ch.nanos += System.nanoTime() - t0;
+                ch.runs++;
             }
         }
     }
@@ -71,6 +115,9 @@ public final class JvmBackend implements Backend {
         Chunked[] out = new Chunked[ls.size()];
         for (int i = 0; i < out.length; i++) {
             Launch l = ls.get(i);
+            Launch.FastPath f = l.fast();
+            if (f == null && fastPaths) f = fast.of(l);
+            if (!fastPaths) f = null;
             int n = l.count();
             int chunks = pool.threads() == 1 ? 1 : (int) Math.min(n, pool.threads() * 8L);
             chunks = Math.max(1, chunks);
@@ -83,9 +130,56 @@ public final class JvmBackend implements Backend {
                 args[k] = a;
             }
             Object task = l.task();
-            out[i] = new Chunked(l, args, k -> Launch.invoke(task, args[k]));
+            int nChunks = chunks;
+            JvmParallel.Task t = (worker, workers) -> {
+                int k;
+                while ((k = nextChunk.getAndIncrement()) < nChunks) Launch.invoke(task, args[k]);
+            };
+            out[i] = new Chunked(l, f, args, t);
         }
         return new Compiled(out);
+    }
+
+    /** Turns per-launch timing on or off (see the class comment). */
+    public void profile(boolean on) {
+        profiling = on;
+    }
+
+    /** Forgets the timings gathered so far. */
+    public void resetProfile() {
+        for (Compiled c : compiled.values())
+            for (Chunked ch : c.launches()) {
+                ch.nanos = 0;
+                ch.runs = 0;
+            }
+    }
+
+    /**
+     * Prints the time spent per launch id since the last reset, layer numbers folded, largest
+     * first, with the share of the total and, for matrix products, the achieved GFLOP/s;
+     * {@code perRun} divides by that many runs (steps).
+     */
+    public void printProfile(PrintStream out, int perRun) {
+        Map<String, long[]> byId = new TreeMap<>();
+        long total = 0;
+        for (Compiled c : compiled.values())
+            for (Chunked ch : c.launches()) {
+                if (ch.runs == 0) continue;
+                String key = ch.launch.id().replaceAll("l\\d+_", "l*_") + (ch.fast != null ? "" : " (portable)");
+                long[] v = byId.computeIfAbsent(key, k -> new long[3]);
+                v[0] += ch.nanos;
+                v[1] += ch.runs;
+                v[2] += (long) (FastPaths.matmulFlops(ch.launch) * ch.runs);
+                total += ch.nanos;
+            }
+        long tot = total;
+        int div = Math.max(1, perRun);
+        out.printf(Locale.ROOT, "%-40s %10s %7s %8s %9s%n", "launch", "ms/run", "share", "calls", "GFLOP/s");
+        byId.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).forEach(e ->
+                out.printf(Locale.ROOT, "%-40s %10.2f %6.1f%% %8d %9s%n", e.getKey(), e.getValue()[0] / 1e6 / div,
+                        100.0 * e.getValue()[0] / Math.max(1, tot), e.getValue()[1] / div,
+                        e.getValue()[2] == 0 ? "" : String.format(Locale.ROOT, "%.1f", e.getValue()[2] / (double) e.getValue()[0])));
+        out.printf(Locale.ROOT, "%-40s %10.2f%n", "total", tot / 1e6 / div);
     }
 
     /** Forgets the cached chunking of a program (call when a program is discarded). */

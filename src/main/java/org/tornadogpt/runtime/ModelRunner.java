@@ -49,7 +49,7 @@ public final class ModelRunner implements AutoCloseable {
         Shape s = shape(B, T);
         copyIds(inputs, s.acts, true);
         copyIds(targets, s.acts, false);
-        if (s.forwardLoss == null) s.forwardLoss = Fast.attach(ForwardGraph.build(model, s.acts, true), model, s.acts, backend);
+        if (s.forwardLoss == null) s.forwardLoss = ForwardGraph.build(model, s.acts, true);
         backend.run(s.forwardLoss);
         return s.acts.loss.get(0);
     }
@@ -58,7 +58,7 @@ public final class ModelRunner implements AutoCloseable {
     public FloatArray logits(int[] inputs, int B, int T) {
         Shape s = shape(B, T);
         copyIds(inputs, s.acts, true);
-        if (s.forward == null) s.forward = Fast.attach(ForwardGraph.build(model, s.acts, false), model, s.acts, backend);
+        if (s.forward == null) s.forward = ForwardGraph.build(model, s.acts, false);
         backend.run(s.forward);
         return s.acts.logits;
     }

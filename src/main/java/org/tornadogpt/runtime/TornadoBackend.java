@@ -44,7 +44,7 @@ public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
     private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
     private final Map<Program, Member> members = new IdentityHashMap<>();
-    private final Map<TornadoExecutionPlan, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
+    private final Map<Program, TornadoExecutionResult> lastResults = new IdentityHashMap<>(); // result of a program's last graph
 
     /**
      * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
@@ -115,7 +115,7 @@ public final class TornadoBackend implements Backend {
         } else {
             for (int k = 0; k < m.graphs(); k++) r = plan.withGraph(m.firstGraph() + k).execute();
         }
-        lastResults.put(plan, r);
+        lastResults.put(program, r);
     }
 
     @Override
@@ -244,11 +244,10 @@ public final class TornadoBackend implements Backend {
         return s;
     }
 
+    /** Through the last execution result of {@code program}; nothing when it has not run (the host arrays are current). */
     @Override
     public void toHost(Program program, Object... buffers) {
-        Member m = members.get(program);
-        if (m == null) return; // never ran: the host arrays are current
-        TornadoExecutionResult r = lastResults.get(m.plan());
+        TornadoExecutionResult r = lastResults.get(program);
         if (r != null) r.transferToHost(buffers);
     }
 
@@ -257,8 +256,10 @@ public final class TornadoBackend implements Backend {
         for (Program p : programs) {
             Member m = members.get(p);
             if (m == null) continue;
-            for (Program q : m.group()) members.remove(q);
-            lastResults.remove(m.plan());
+            for (Program q : m.group()) {
+                members.remove(q);
+                lastResults.remove(q);
+            }
             closeQuietly(m.plan());
         }
     }

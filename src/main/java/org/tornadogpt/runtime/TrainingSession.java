@@ -71,8 +71,8 @@ public final class TrainingSession implements AutoCloseable {
         this.acts = new Activations(model.config(), B, T);
         this.gacts = new GradActivations(model.config(), B, T);
         this.tb = new TrainingBuffers(model.layout());
-        this.forward = Fast.attach(ForwardGraph.buildTraining(model, acts, tb.ints), model, acts, backend);
-        this.backward = Fast.attach(BackwardGraph.build(model, acts, gacts, tb, forward), model, acts, backend);
+        this.forward = ForwardGraph.buildTraining(model, acts, tb.ints);
+        this.backward = BackwardGraph.build(model, acts, gacts, tb, forward);
         this.update = OptimizerGraph.build(model, tb, forward, backward);
     }
 
@@ -152,9 +152,9 @@ public final class TrainingSession implements AutoCloseable {
     /** Copies parameters, gradients and AdamW moments from the device into the host arrays. */
     public void syncToHost() {
         if (!grouped) return;
-        backend.toHost(forward, model.params());
+        backend.toHost(forward, model.params()); // enough when no update ran since the plan was built
         backend.toHost(backward, tb.grads);
-        backend.toHost(update, tb.m, tb.v, tb.norm);
+        backend.toHost(update, model.params(), tb.m, tb.v, tb.norm);
     }
 
     /**
