@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Launch;
 import org.tornadogpt.graphs.Program;
@@ -34,7 +33,6 @@ public final class JvmBackend implements Backend {
     private final boolean fastPaths;
     private final FastPaths fast;
     private final Map<Program, Compiled> compiled = new IdentityHashMap<>();
-    private final AtomicInteger nextChunk = new AtomicInteger();
     private boolean profiling = Boolean.getBoolean("tornadogpt.profile");
 
     /** One launch: its fast path, or its arguments cut into chunks (chunkArgs[k] has first/count of chunk k). */
@@ -42,11 +40,11 @@ public final class JvmBackend implements Backend {
         final Launch launch;
         final Launch.FastPath fast;
         final Object[][] chunkArgs;
-        final JvmParallel.Task task;
+        final JvmParallel.Chunks task;
         long nanos;
         long runs;
 
-        Chunked(Launch launch, Launch.FastPath fast, Object[][] chunkArgs, JvmParallel.Task task) {
+        Chunked(Launch launch, Launch.FastPath fast, Object[][] chunkArgs, JvmParallel.Chunks task) {
             this.launch = launch;
             this.fast = fast;
             this.chunkArgs = chunkArgs;
@@ -100,8 +98,7 @@ public final class JvmBackend implements Backend {
             } else if (ch.chunkArgs.length == 1) {
                 Launch.invoke(ch.launch.task(), ch.chunkArgs[0]);
             } else {
-                nextChunk.set(0);
-                pool.run(ch.task);
+                pool.run(ch.chunkArgs.length, ch.task);
             }
             if (prof) {
                 ch.nanos += System.nanoTime() - t0;
@@ -130,11 +127,7 @@ public final class JvmBackend implements Backend {
                 args[k] = a;
             }
             Object task = l.task();
-            int nChunks = chunks;
-            JvmParallel.Task t = (worker, workers) -> {
-                int k;
-                while ((k = nextChunk.getAndIncrement()) < nChunks) Launch.invoke(task, args[k]);
-            };
+            JvmParallel.Chunks t = (k, worker) -> Launch.invoke(task, args[k]);
             out[i] = new Chunked(l, f, args, t);
         }
         return new Compiled(out);

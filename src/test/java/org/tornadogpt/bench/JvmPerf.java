@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * java ... org.tornadogpt.bench.JvmPerf train B T [threads] [steps] [warmup] [profile] [dropout]
- * java ... org.tornadogpt.bench.JvmPerf generate [threads] [newTokens] [promptLen] [reps]
+ * java ... org.tornadogpt.bench.JvmPerf generate [threads] [newTokens] [promptLen] [reps] [profile]
  * java ... org.tornadogpt.bench.JvmPerf bandwidth [threads]
  * </pre>
  */
@@ -45,7 +45,8 @@ public final class JvmPerf {
         switch (mode) {
             case "train" -> train(Integer.parseInt(args[1]), Integer.parseInt(args[2]), intArg(args, 3, 2), intArg(args, 4, 10),
                     intArg(args, 5, 2), args.length > 6 && args[6].equals("profile"), args.length > 7 ? Float.parseFloat(args[7]) : 0f);
-            case "generate" -> generate(intArg(args, 1, 2), intArg(args, 2, 64), intArg(args, 3, 16), intArg(args, 4, 3));
+            case "generate" -> generate(intArg(args, 1, 2), intArg(args, 2, 64), intArg(args, 3, 16), intArg(args, 4, 3),
+                    args.length > 5 && args[5].equals("profile"));
             case "bandwidth" -> System.out.println(String.format(Locale.ROOT, "{\"bench\":\"bandwidth\",\"threads\":%d,\"read_gb_per_s\":%.1f}",
                     intArg(args, 1, 2), bandwidth(intArg(args, 1, 2))));
             default -> throw new IllegalArgumentException("mode: train | generate | bandwidth");
@@ -67,12 +68,27 @@ public final class JvmPerf {
         return -1;
     }
 
-    /** Bytes allocated so far by every live thread (com.sun.management). */
-    static long allocatedBytes() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long[] ids = Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new)).mapToLong(Thread::threadId).toArray();
+    static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Ids of every live thread (the caller and the pool's workers among them). */
+    static long[] threadIds() {
+        return Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new)).mapToLong(Thread::threadId).toArray();
+    }
+
+    /** CPU time so far of the given threads (the caller and the pool's workers among them). */
+    static long cpuNanos(long[] ids) {
         long sum = 0;
-        for (long b : mx.getThreadAllocatedBytes(ids)) if (b > 0) sum += b;
+        for (long id : ids) {
+            long c = MX.getThreadCpuTime(id);
+            if (c > 0) sum += c;
+        }
+        return sum;
+    }
+
+    /** Bytes allocated between two readings of {@code MX.getThreadAllocatedBytes(ids)}, threads alive at both. */
+    static long allocatedBetween(long[] before, long[] after) {
+        long sum = 0;
+        for (int i = 0; i < before.length; i++) if (before[i] >= 0 && after[i] >= 0) sum += after[i] - before[i];
         return sum;
     }
 
@@ -86,13 +102,14 @@ public final class JvmPerf {
         GptModel model = new GptModel(cfg).initialize(1);
         Random rnd = new Random(123);
         int V = cfg.vocabSize();
-        List<Double> times = new ArrayList<>();
+        List<Double> times = new ArrayList<>(), cpus = new ArrayList<>();
         float first = 0, last = 0;
         long allocPerStep = -1;
         try (JvmBackend be = new JvmBackend(threads, true);
              TrainingSession s = new TrainingSession(model, be, B, T, AdamWConfig.defaults().withWeightDecay(0.1), dropout, 7)) {
             int[] x = new int[B * T], y = new int[B * T];
-            long a0 = 0;
+            long[] ids = null;
+            long allocated = 0;
             for (int i = 0; i < warmup + steps; i++) {
                 for (int k = 0; k < x.length; k++) {
                     x[k] = rnd.nextInt(V);
@@ -103,26 +120,34 @@ public final class JvmPerf {
                         be.resetProfile();
                         be.profile(true);
                     }
-                    a0 = allocatedBytes();
+                    ids = threadIds();
                 }
+                long c0 = ids == null ? 0 : cpuNanos(ids);
+                long[] a0 = ids == null ? null : MX.getThreadAllocatedBytes(ids);
                 long t0 = System.nanoTime();
                 float loss = s.step(x, y, 4e-4f);
                 double ms = (System.nanoTime() - t0) / 1e6;
+                // minus the long[] that the second reading itself allocates on this thread
+                long bytes = ids == null ? -1 : allocatedBetween(a0, MX.getThreadAllocatedBytes(ids)) - (16 + 8L * ids.length);
+                if (ids != null) {
+                    allocated += bytes;
+                    cpus.add((cpuNanos(ids) - c0) / 1e6);
+                }
                 if (i == 0) first = loss;
                 last = loss;
                 if (i >= warmup) times.add(ms);
-                System.err.printf(Locale.ROOT, "step %d: %.1f ms, loss %.4f%n", i, ms, loss);
+                System.err.printf(Locale.ROOT, "step %d: %.1f ms, loss %.4f, allocated %d bytes%n", i, ms, loss, bytes);
             }
-            allocPerStep = (allocatedBytes() - a0) / steps;
+            allocPerStep = allocated / steps;
             if (profile) be.printProfile(System.err, steps);
         }
         double med = median(times);
         double flops = trainFlops(cfg, B, T);
         System.out.println(String.format(Locale.ROOT,
-                "{\"bench\":\"train-step\",\"B\":%d,\"T\":%d,\"threads\":%d,\"dropout\":%s,\"median_ms\":%.1f,\"min_ms\":%.1f,\"max_ms\":%.1f,"
+                "{\"bench\":\"train-step\",\"B\":%d,\"T\":%d,\"threads\":%d,\"dropout\":%s,\"median_ms\":%.1f,\"median_cpu_ms\":%.1f,\"min_ms\":%.1f,\"max_ms\":%.1f,"
                         + "\"steps_timed\":%d,\"tokens_per_s\":%.1f,\"gflops_per_s\":%.1f,\"alloc_bytes_per_step\":%d,\"peak_rss_mb\":%.0f,"
                         + "\"first_loss\":%.4f,\"last_loss\":%.4f,\"load\":\"%s\"}",
-                B, T, threads, dropout, med, times.stream().mapToDouble(d -> d).min().orElse(0), times.stream().mapToDouble(d -> d).max().orElse(0),
+                B, T, threads, dropout, med, median(cpus), times.stream().mapToDouble(d -> d).min().orElse(0), times.stream().mapToDouble(d -> d).max().orElse(0),
                 steps, B * T / (med / 1e3), flops / (med / 1e3) / 1e9, allocPerStep, peakRss() / 1e6, first, last, load()));
     }
 
@@ -143,7 +168,7 @@ public final class JvmPerf {
         }
     }
 
-    static void generate(int threads, int newTokens, int promptLen, int reps) {
+    static void generate(int threads, int newTokens, int promptLen, int reps, boolean profile) {
         GptConfig cfg = GptConfig.GPT2_124M;
         GptModel model = new GptModel(cfg).initialize(1);
         Random rnd = new Random(123);
@@ -155,11 +180,16 @@ public final class JvmPerf {
             g.generate(prompt, gc.withMaxNewTokens(4), null); // warm-up
             g.generate(prompt, gc, null);
             List<Double> tps = new ArrayList<>(), decode = new ArrayList<>();
+            if (profile) {
+                be.resetProfile();
+                be.profile(true);
+            }
             for (int r = 0; r < reps; r++) {
                 g.generate(prompt, gc, null);
                 tps.add(g.lastStats().tokensPerSecond());
                 decode.add(g.lastStats().decodeTokensPerSecond());
             }
+            if (profile) be.printProfile(System.err, reps * newTokens);
             double bytesPerToken = 4.0 * model.layout().size();
             double limit = bw * 1e9 / bytesPerToken;
             double med = median(tps);

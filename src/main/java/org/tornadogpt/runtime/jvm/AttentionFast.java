@@ -172,6 +172,61 @@ final class AttentionFast {
         }
     }
 
+    /**
+     * Row r (n = t+1 scores up to the diagonal) of the softmax: s *= scale in place, p = softmax(s)
+     * with zeros from n to rowEnd.
+     */
+    private static void softmaxRow(float[] s, float[] p, int r, int n, int rowLen, float scale) {
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        FloatVector mv = FloatVector.broadcast(S, -Float.MAX_VALUE);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector x = FloatVector.fromArray(S, s, r + i).mul(sv);
+            x.intoArray(s, r + i);
+            mv = mv.max(x);
+        }
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            s[r + i] *= scale;
+            max = Math.max(max, s[r + i]);
+        }
+        FloatVector mx = FloatVector.broadcast(S, max);
+        FloatVector sum = FloatVector.zero(S);
+        i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector e = FloatVector.fromArray(S, s, r + i).sub(mx).lanewise(VectorOperators.EXP);
+            e.intoArray(p, r + i);
+            sum = sum.add(e);
+        }
+        float tot = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(s[r + i] - max);
+            p[r + i] = e;
+            tot += e;
+        }
+        float inv = 1f / tot;
+        FloatVector iv = FloatVector.broadcast(S, inv);
+        i = 0;
+        for (; i <= n - L; i += L) FloatVector.fromArray(S, p, r + i).mul(iv).intoArray(p, r + i);
+        for (; i < n; i++) p[r + i] *= inv;
+        java.util.Arrays.fill(p, r + n, r + rowLen, 0f);
+    }
+
+    /** Row r of the softmax backward: s = p * (s - sum(p * s)) * scale up to n, zeros after. */
+    private static void softmaxBackwardRow(float[] s, float[] p, int r, int n, int rowLen, float scale) {
+        FloatVector dv = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) dv = FloatVector.fromArray(S, p, r + i).fma(FloatVector.fromArray(S, s, r + i), dv);
+        float dot = dv.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) dot += p[r + i] * s[r + i];
+        FloatVector dotv = FloatVector.broadcast(S, dot), sc = FloatVector.broadcast(S, scale);
+        i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, p, r + i).mul(FloatVector.fromArray(S, s, r + i).sub(dotv)).mul(sc).intoArray(s, r + i);
+        for (; i < n; i++) s[r + i] = p[r + i] * (s[r + i] - dot) * scale;
+        java.util.Arrays.fill(s, r + n, r + rowLen, 0f);
+    }
+
     /** Multiplies row t of a (Tp-strided) matrix by the dropout keep scales of elements idx0 + t2, t2 <= t. */
     private static void dropRow(float[] m, int off, int n, int idx0, int key, int threshold, float scale) {
         int i = 0;
@@ -206,44 +261,10 @@ final class AttentionFast {
         // softmax per row; p = probabilities (saved), s = what multiplies v (dropped copy)
         for (int t = 0; t < T; t++) {
             int r = t * Tp;
-            int n = t + 1;
-            float max = -Float.MAX_VALUE;
-            FloatVector sv = FloatVector.broadcast(S, scale);
-            int i = 0;
-            FloatVector mv = FloatVector.broadcast(S, -Float.MAX_VALUE);
-            for (; i <= n - L; i += L) {
-                FloatVector x = FloatVector.fromArray(S, s, r + i).mul(sv);
-                x.intoArray(s, r + i);
-                mv = mv.max(x);
-            }
-            max = mv.reduceLanes(VectorOperators.MAX);
-            for (; i < n; i++) {
-                s[r + i] *= scale;
-                max = Math.max(max, s[r + i]);
-            }
-            FloatVector mx = FloatVector.broadcast(S, max);
-            FloatVector sum = FloatVector.zero(S);
-            i = 0;
-            for (; i <= n - L; i += L) {
-                FloatVector e = FloatVector.fromArray(S, s, r + i).sub(mx).lanewise(VectorOperators.EXP);
-                e.intoArray(p, r + i);
-                sum = sum.add(e);
-            }
-            float tot = sum.reduceLanes(VectorOperators.ADD);
-            for (; i < n; i++) {
-                float e = (float) Math.exp(s[r + i] - max);
-                p[r + i] = e;
-                tot += e;
-            }
-            float inv = 1f / tot;
-            FloatVector iv = FloatVector.broadcast(S, inv);
-            i = 0;
-            for (; i <= n - L; i += L) FloatVector.fromArray(S, p, r + i).mul(iv).intoArray(p, r + i);
-            for (; i < n; i++) p[r + i] *= inv;
-            java.util.Arrays.fill(p, r + n, r + Tp, 0f);
+            softmaxRow(s, p, r, t + 1, Tp, scale);
             MemorySegment.copy(p, r, att, F, (attOff + ((long) bh * T + t) * T) * Float.BYTES, T);
             System.arraycopy(p, r, s, r, Tp);
-            if (threshold != 0) dropRow(s, r, n, (bh * T + t) * T, key, threshold, dropScale);
+            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale);
         }
         java.util.Arrays.fill(s, T * Tp, Tr * Tp, 0f);
         // y = P v, 4 rows at a time over the columns up to the block's diagonal
@@ -270,19 +291,9 @@ final class AttentionFast {
             abT4(q, hd, t0, kt, Tp, hd, nvec, s, Tp);                             // dP = dy v^T
         }
         for (int t = 0; t < T; t++) {
-            int r = t * Tp, n = t + 1;
-            if (threshold != 0) dropRow(s, r, n, (bh * T + t) * T, key, threshold, dropScale);
-            FloatVector dv = FloatVector.zero(S);
-            int i = 0;
-            for (; i <= n - L; i += L) dv = FloatVector.fromArray(S, p, r + i).fma(FloatVector.fromArray(S, s, r + i), dv);
-            float dot = dv.reduceLanes(VectorOperators.ADD);
-            for (; i < n; i++) dot += p[r + i] * s[r + i];
-            FloatVector dotv = FloatVector.broadcast(S, dot), sc = FloatVector.broadcast(S, scale);
-            i = 0;
-            for (; i <= n - L; i += L)
-                FloatVector.fromArray(S, p, r + i).mul(FloatVector.fromArray(S, s, r + i).sub(dotv)).mul(sc).intoArray(s, r + i);
-            for (; i < n; i++) s[r + i] = p[r + i] * (s[r + i] - dot) * scale;
-            java.util.Arrays.fill(s, r + n, r + Tp, 0f);
+            int r = t * Tp;
+            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale);
+            softmaxBackwardRow(s, p, r, t + 1, Tp, scale);
             MemorySegment.copy(s, r, dpreatt, F, ((long) bh * T + t) * T * Float.BYTES, T);
         }
         java.util.Arrays.fill(s, T * Tp, Tr * Tp, 0f);

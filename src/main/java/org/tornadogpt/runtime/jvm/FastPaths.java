@@ -1,7 +1,6 @@
 package org.tornadogpt.runtime.jvm;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.tornadogpt.graphs.Kernels;
 import org.tornadogpt.graphs.Launch;
@@ -35,7 +34,6 @@ public final class FastPaths {
     private final JvmParallel pool;
     private final GemmEngine gemm;
     private final AttentionFast[] attention;
-    private final AtomicInteger next = new AtomicInteger();
 
     public FastPaths(JvmParallel pool) {
         this.pool = pool;
@@ -52,7 +50,7 @@ public final class FastPaths {
      * A loop over [0, n) cut into chunks that the pool's workers claim in turn; chunk bounds are
      * multiples of {@code align} (but the last). {@link #prepare} runs first, on the caller.
      */
-    private abstract class Ranged implements Launch.FastPath, JvmParallel.Task {
+    private abstract class Ranged implements Launch.FastPath, JvmParallel.Chunks {
         private final int size;
         private final int chunks;
         private final int align;
@@ -82,17 +80,13 @@ public final class FastPaths {
                 range(0, size, 0);
                 return;
             }
-            next.set(0);
-            pool.run(this);
+            pool.run(chunks, this);
         }
 
         @Override
-        public final void run(int worker, int workers) {
-            int k;
-            while ((k = next.getAndIncrement()) < chunks) {
-                int from = bound(k), to = bound(k + 1);
-                if (from < to) range(from, to, worker);
-            }
+        public final void run(int chunk, int worker) {
+            int from = bound(chunk), to = bound(chunk + 1);
+            if (from < to) range(from, to, worker);
         }
     }
 
@@ -159,6 +153,11 @@ public final class FastPaths {
         if (t == Kernels.GRADIENT_ZERO) return zero(count, a);
         if (t == Kernels.GRADIENT_NORM_PARTIALS) return normPartials(count, a);
         if (t == Kernels.ADAMW_UPDATE) return adamw(count, a);
+        if (t == Kernels.DECODE_ATTENTION_SCORES) return decodeScores(count, a);
+        if (t == Kernels.DECODE_ATTENTION_SOFTMAX) return decodeSoftmax(count, a);
+        if (t == Kernels.DECODE_ATTENTION_VALUES) return decodeValues(count, a);
+        if (t == Kernels.DECODE_STORE_KV) return decodeStoreKv(count, a);
+        if (t == Kernels.DECODE_EMBED) return decodeEmbed(count, a);
         return null;
     }
 
@@ -186,7 +185,7 @@ public final class FastPaths {
         MemorySegment bias = bOff >= 0 ? p : null;
         long bo = Math.max(0, bOff);
         if (n <= GEMV_ROWS) {
-            return new Ranged(OC, 64, 4) {
+            return new Ranged(OC, 256, 1) {
                 @Override
                 void range(int from, int to, int worker) {
                     VectorKernels.gemv(out, outOff, inp, inpOff, p, wOff, bias, bo, n, C, OC, from, to);
@@ -466,16 +465,18 @@ public final class FastPaths {
     // optimizer
     // ------------------------------------------------------------------------------------------
 
-    // (first, count, g, off)
+    // (first, count, g, off): memset of slices made once (slicing allocates)
     private Launch.FastPath zero(int count, Object[] a) {
         MemorySegment g = seg(a[2]);
         long off = i(a[3]);
-        return new Ranged(count, 1 << 20, L) {
-            @Override
-            void range(int from, int to, int worker) {
-                g.asSlice((off + from) * Float.BYTES, (long) (to - from) * Float.BYTES).fill((byte) 0);
-            }
-        };
+        int chunks = (int) Math.max(1, Math.min((count + (1L << 20) - 1) >> 20, pool.threads() * 4L));
+        MemorySegment[] slices = new MemorySegment[chunks];
+        for (int k = 0; k < chunks; k++) {
+            long from = (long) count * k / chunks, to = (long) count * (k + 1) / chunks;
+            slices[k] = g.asSlice((off + from) * Float.BYTES, (to - from) * Float.BYTES);
+        }
+        JvmParallel.Chunks fill = (k, worker) -> slices[k].fill((byte) 0);
+        return () -> pool.run(chunks, fill);
     }
 
     // (first, count = blocks, partials, g, n, blocks)
@@ -517,5 +518,79 @@ public final class FastPaths {
                 VectorKernels.adamw(p, m, v, g, from, to, gs, decay, beta1, beta2, eps, stepSize, bc2);
             }
         };
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // decoding one position against the KV cache: little work per launch, run on the caller
+    // ------------------------------------------------------------------------------------------
+
+    // (first, count = NH*Tmax, att, qkv, qkvOff, keys, cacheOff, step, C, NH, Tmax)
+    private Launch.FastPath decodeScores(int count, Object[] a) {
+        MemorySegment att = seg(a[2]), qkv = seg(a[3]), keys = seg(a[5]);
+        int qkvOff = i(a[4]), cacheOff = i(a[6]), C = i(a[8]), NH = i(a[9]), Tmax = i(a[10]);
+        IntArray step = (IntArray) a[7];
+        if (NH <= 0 || C % NH != 0 || count != NH * Tmax) return null;
+        int hd = C / NH;
+        float scale = 1f / (float) Math.sqrt((float) hd);
+        return () -> {
+            int pos = step.get(1);
+            for (int h = 0; h < NH; h++)
+                for (int t2 = 0; t2 <= pos; t2++)
+                    VectorKernels.set(att, (long) h * Tmax + t2,
+                            VectorKernels.dot(qkv, qkvOff + (long) h * hd, keys, cacheOff + (long) t2 * C + (long) h * hd, hd) * scale);
+        };
+    }
+
+    // (first, count = NH, att, step, Tmax)
+    private Launch.FastPath decodeSoftmax(int count, Object[] a) {
+        MemorySegment att = seg(a[2]);
+        IntArray step = (IntArray) a[3];
+        int Tmax = i(a[4]);
+        return () -> {
+            int n = step.get(1) + 1;
+            for (int h = 0; h < count; h++) {
+                long r = (long) h * Tmax;
+                float max = VectorKernels.max(att, r, n);
+                float sum = VectorKernels.expShifted(att, r, att, r, n, max);
+                VectorKernels.scale(att, r, n, 1f / sum);
+            }
+        };
+    }
+
+    // (first, count = C, out, att, values, cacheOff, step, C, NH, Tmax)
+    private Launch.FastPath decodeValues(int count, Object[] a) {
+        MemorySegment out = seg(a[2]), att = seg(a[3]), values = seg(a[4]);
+        int cacheOff = i(a[5]), C = i(a[7]), NH = i(a[8]), Tmax = i(a[9]);
+        IntArray step = (IntArray) a[6];
+        if (NH <= 0 || C % NH != 0 || count != C) return null;
+        int hd = C / NH;
+        return () -> {
+            int n = step.get(1) + 1;
+            for (int h = 0; h < NH; h++)
+                VectorKernels.weightedRows(out, (long) h * hd, att, (long) h * Tmax, values, cacheOff + (long) h * hd, C, n, hd);
+        };
+    }
+
+    // (first, count = C, keys, values, cacheOff, qkv, qkvOff, step, C)
+    private Launch.FastPath decodeStoreKv(int count, Object[] a) {
+        MemorySegment keys = seg(a[2]), values = seg(a[3]), qkv = seg(a[5]);
+        int cacheOff = i(a[4]), qkvOff = i(a[6]), C = i(a[8]);
+        IntArray step = (IntArray) a[7];
+        if (count != C) return null;
+        long bytes = (long) C * Float.BYTES;
+        return () -> {
+            long dst = (cacheOff + (long) step.get(1) * C) * Float.BYTES;
+            MemorySegment.copy(qkv, (qkvOff + (long) C) * Float.BYTES, keys, dst, bytes);
+            MemorySegment.copy(qkv, (qkvOff + 2L * C) * Float.BYTES, values, dst, bytes);
+        };
+    }
+
+    // (first, count = C, out, step, params, wteOff, wpeOff, C)
+    private Launch.FastPath decodeEmbed(int count, Object[] a) {
+        MemorySegment out = seg(a[2]), p = seg(a[4]);
+        IntArray step = (IntArray) a[3];
+        int wteOff = i(a[5]), wpeOff = i(a[6]), C = i(a[7]);
+        if (count != C) return null;
+        return () -> VectorKernels.add(out, 0, p, wteOff + (long) step.get(0) * C, p, wpeOff + (long) step.get(1) * C, C);
     }
 }

@@ -2,6 +2,7 @@ package org.tornadogpt.runtime.jvm;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -9,8 +10,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@link #run(Task)} executes one {@link Task} on every worker: worker 0 is the calling thread
  * itself, workers 1..n-1 are the pool's daemon threads. The call returns when all workers are done.
- * Nothing is allocated per call: the task is a reusable object (typically a preallocated job whose
- * fields hold the arguments), workers are woken by bumping a generation counter.
+ * {@link #run(int, Chunks)} instead hands out chunks {@code 0..n-1} that the caller and the workers
+ * claim in turn (an atomic ticket tagged with the call's generation, so a worker that wakes up late
+ * can never take a chunk of a later call); it returns when every chunk is done, without waiting
+ * for workers that never got to claim one, so a worker the operating system has not scheduled does
+ * not hold up the call (the caller then does the work itself). Nothing is allocated per call: the
+ * task is a reusable object (typically a preallocated job whose fields hold the arguments), workers
+ * are woken by bumping a generation counter.
  *
  * <p>Idle workers spin for a short while ({@link #SPIN_NANOS}) so that back-to-back calls do not
  * pay for a park/unpark round trip, then park.
@@ -28,6 +34,12 @@ public final class JvmParallel implements AutoCloseable {
         void run(int worker, int workers);
     }
 
+    /** Work cut into chunks: {@code chunk} in [0, chunks), {@code worker} in [0, threads) (0 is the caller). */
+    @FunctionalInterface
+    public interface Chunks {
+        void run(int chunk, int worker);
+    }
+
     /** How long an idle worker (or the waiting caller) spins before parking. */
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -36,8 +48,14 @@ public final class JvmParallel implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final AtomicInteger pending = new AtomicInteger();
+    // the current call, published seqlock-style: the caller makes generation odd, writes the
+    // fields, then makes it even; a worker reads generation, the fields, and generation again
     private volatile int generation;
     private volatile Task task;
+    private volatile Chunks chunks;
+    private volatile int chunkCount;
+    private final AtomicLong ticket = new AtomicLong(); // (generation << 32) | next chunk
+    private final AtomicInteger chunksDone = new AtomicInteger();
     private volatile Thread waiter;
     private volatile boolean shutdown;
     private volatile Throwable failure;
@@ -112,24 +130,17 @@ public final class JvmParallel implements AutoCloseable {
             t.run(0, 1);
             return;
         }
-        if (shutdown) {
-            throw new IllegalStateException("pool is closed");
-        }
-        if (running) {
-            throw new IllegalStateException("JvmParallel.run is not reentrant / not concurrent");
-        }
-        running = true;
+        begin();
         try {
             failure = null;
             waiter = Thread.currentThread();
+            int g = generation + 1; // odd: being written
+            generation = g;
             task = t;
+            chunks = null;
             pending.set(threads - 1);
-            generation = generation + 1; // volatile write publishes task, pending, failure
-            for (int i = 1; i < threads; i++) {
-                if (workers[i].parked) {
-                    LockSupport.unpark(workers[i]);
-                }
-            }
+            generation = g + 1; // even: published
+            wakeWorkers();
             Throwable own = null;
             try {
                 t.run(0, threads);
@@ -138,19 +149,111 @@ public final class JvmParallel implements AutoCloseable {
             }
             awaitWorkers();
             task = null;
-            Throwable f = own != null ? own : failure;
-            if (f != null) {
-                failure = null;
-                if (f instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (f instanceof Error er) {
-                    throw er;
-                }
-                throw new RuntimeException(f);
-            }
+            rethrow(own != null ? own : failure);
         } finally {
             running = false;
+        }
+    }
+
+    /**
+     * Runs {@code body(i, worker)} for every chunk i in [0, n) on the caller and the workers, each
+     * chunk exactly once, and returns when all are done (see the class comment). Any exception is
+     * rethrown here after all claimed chunks have finished.
+     */
+    public void run(int n, Chunks body) {
+        if (n <= 0) {
+            return;
+        }
+        if (threads == 1 || n == 1) {
+            for (int i = 0; i < n; i++) {
+                body.run(i, 0);
+            }
+            return;
+        }
+        begin();
+        try {
+            failure = null;
+            waiter = Thread.currentThread();
+            int g = generation + 1;
+            generation = g;
+            task = null;
+            chunks = body;
+            chunkCount = n;
+            chunksDone.set(0);
+            ticket.set((long) (g + 1) << 32);
+            generation = g + 1;
+            wakeWorkers();
+            drain(g + 1, body, n, 0);
+            if (chunksDone.get() != n) {
+                long start = System.nanoTime();
+                int spins = 0;
+                while (chunksDone.get() != n) {
+                    if ((++spins & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+                        LockSupport.parkNanos(this, 50_000L);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            // chunks stays set: a worker that wakes up late still reads this call consistently
+            rethrow(failure);
+        } finally {
+            running = false;
+        }
+    }
+
+    /** Claims and runs chunks of call {@code g} until none is left (or a later call began). */
+    private void drain(int g, Chunks body, int n, int worker) {
+        while (true) {
+            long v = ticket.get();
+            if ((int) (v >>> 32) != g) {
+                return;
+            }
+            int i = (int) v;
+            if (i >= n) {
+                return;
+            }
+            if (!ticket.compareAndSet(v, v + 1)) {
+                continue;
+            }
+            try {
+                body.run(i, worker);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                chunksDone.incrementAndGet();
+            }
+        }
+    }
+
+    private void begin() {
+        if (shutdown) {
+            throw new IllegalStateException("pool is closed");
+        }
+        if (running) {
+            throw new IllegalStateException("JvmParallel.run is not reentrant / not concurrent");
+        }
+        running = true;
+    }
+
+    private void wakeWorkers() {
+        for (int i = 1; i < threads; i++) {
+            if (workers[i].parked) {
+                LockSupport.unpark(workers[i]);
+            }
+        }
+    }
+
+    private void rethrow(Throwable f) {
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error er) {
+                throw er;
+            }
+            throw new RuntimeException(f);
         }
     }
 
@@ -193,17 +296,18 @@ public final class JvmParallel implements AutoCloseable {
             int seen = 0; // generation is 0 until the first run()
             while (true) {
                 int g = generation;
-                if (g == seen) {
+                if (g == seen || (g & 1) != 0) {
                     long start = System.nanoTime();
                     int spins = 0;
-                    while ((g = generation) == seen) {
+                    while ((g = generation) == seen || (g & 1) != 0) {
                         if (shutdown) {
                             return;
                         }
                         if ((++spins & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) {
                             parked = true;
                             // re-check after publishing 'parked' so a concurrent run() cannot be missed
-                            if ((g = generation) != seen || shutdown) {
+                            g = generation;
+                            if ((g != seen && (g & 1) == 0) || shutdown) {
                                 parked = false;
                                 if (shutdown) {
                                     return;
@@ -218,8 +322,17 @@ public final class JvmParallel implements AutoCloseable {
                         }
                     }
                 }
-                seen = g;
                 Task t = task;
+                Chunks c = chunks;
+                int n = chunkCount;
+                if (generation != g) {
+                    continue; // a later call was being published meanwhile: read it again
+                }
+                seen = g;
+                if (c != null) {
+                    drain(g, c, n, id); // the caller waits for chunks, not for this worker
+                    continue;
+                }
                 try {
                     t.run(id, threads);
                 } catch (Throwable e) {

@@ -17,6 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * that range; only the summation order differs (lanes, then a tree), so results agree to rounding.
  *
  * <p>No vectors live in fields or arrays; every loop has a scalar tail, so any length works.
+ *
+ * <p>Vector code sits in small leaf methods that each handle one row or one block of at most
+ * {@link #BLOCK} elements, called in a scalar loop: a leaf is invoked thousands of times per
+ * training step, so C2 compiles (and intrinsifies) it within the first steps. A kernel whose one
+ * long loop ran a few times per step would stay in C1 or on-stack-replacement code for a long time,
+ * where every vector operation allocates a boxed vector.
  */
 final class VectorKernels {
     private VectorKernels() {}
@@ -27,6 +33,8 @@ final class VectorKernels {
     static final ByteOrder NO = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
+    /** Elements per call of an elementwise leaf. */
+    static final int BLOCK = 2048;
 
     static FloatVector load(MemorySegment s, long i) {
         return FloatVector.fromMemorySegment(S, s, i * Float.BYTES, NO);
@@ -77,15 +85,9 @@ final class VectorKernels {
         return FloatVector.broadcast(S, scale).blend(0f, keep.not().cast(S));
     }
 
-    /** x[off + i] *= keep(idx0 + i) for i in [0, n) (DropoutKernels.forward/backward); threshold != 0. */
-    static void dropoutInPlace(MemorySegment x, long off, int idx0, int n, int key, int threshold, float scale) {
-        int i = 0;
-        for (; i <= n - L; i += L) store(load(x, off + i).mul(keepVector(idx0 + i, key, threshold, scale)), x, off + i);
-        for (; i < n; i++) set(x, off + i, get(x, off + i) * keepScalar(idx0 + i, key, threshold, scale));
-    }
 
     /** out = a + b * keep for n elements; threshold 0 means keep all with scale 1 (ResidualKernels). */
-    static void residual(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
+    static void residualBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
                          int idx0, int n, int key, int threshold, float scale) {
         int i = 0;
         if (threshold == 0) {
@@ -99,7 +101,7 @@ final class VectorKernels {
     }
 
     /** out = in * keep (ResidualKernels.backward): a copy when threshold is 0. */
-    static void scaledCopy(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold, float scale) {
+    static void scaledCopyBlock(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold, float scale) {
         if (threshold == 0) {
             MemorySegment.copy(in, iOff * Float.BYTES, out, oOff * Float.BYTES, (long) n * Float.BYTES);
             return;
@@ -129,7 +131,12 @@ final class VectorKernels {
     /** Rows [r0, r1) of LayerNormKernels.forward. */
     static void layerNormForward(MemorySegment out, long outOff, MemorySegment mean, MemorySegment rstd, long statOff,
                                  MemorySegment inp, long inpOff, MemorySegment params, long wOff, long bOff, int C, int r0, int r1) {
-        for (int r = r0; r < r1; r++) {
+        for (int r = r0; r < r1; r++) layerNormForwardRow(out, outOff, mean, rstd, statOff, inp, inpOff, params, wOff, bOff, C, r);
+    }
+
+    private static void layerNormForwardRow(MemorySegment out, long outOff, MemorySegment mean, MemorySegment rstd, long statOff,
+                                            MemorySegment inp, long inpOff, MemorySegment params, long wOff, long bOff, int C, int r) {
+        {
             long x = inpOff + (long) r * C;
             float m = sum(inp, x, C) / C;
             FloatVector mv = FloatVector.broadcast(S, m);
@@ -160,7 +167,13 @@ final class VectorKernels {
     static void layerNormBackwardInput(MemorySegment dinp, long dinpOff, MemorySegment dout, long doutOff, MemorySegment mean,
                                        MemorySegment rstd, long statOff, MemorySegment inp, long inpOff, MemorySegment params,
                                        long wOff, int C, int r0, int r1) {
-        for (int r = r0; r < r1; r++) {
+        for (int r = r0; r < r1; r++) layerNormBackwardInputRow(dinp, dinpOff, dout, doutOff, mean, rstd, statOff, inp, inpOff, params, wOff, C, r);
+    }
+
+    private static void layerNormBackwardInputRow(MemorySegment dinp, long dinpOff, MemorySegment dout, long doutOff, MemorySegment mean,
+                                                  MemorySegment rstd, long statOff, MemorySegment inp, long inpOff, MemorySegment params,
+                                                  long wOff, int C, int r) {
+        {
             float m = get(mean, statOff + r), s = get(rstd, statOff + r);
             FloatVector mv = FloatVector.broadcast(S, m), sv = FloatVector.broadcast(S, s);
             long x = inpOff + (long) r * C, o = doutOff + (long) r * C, di = dinpOff + (long) r * C;
@@ -204,33 +217,7 @@ final class VectorKernels {
                                         MemorySegment mean, MemorySegment rstd, long statOff, MemorySegment inp, long inpOff,
                                         int N, int C, int c0, int c1) {
         int c = c0;
-        for (; c <= c1 - 2 * L; c += 2 * L) {
-            FloatVector w0 = FloatVector.zero(S), w1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
-            for (int r = 0; r < N; r++) {
-                FloatVector mv = FloatVector.broadcast(S, get(mean, statOff + r)), sv = FloatVector.broadcast(S, get(rstd, statOff + r));
-                long x = inpOff + (long) r * C + c, o = doutOff + (long) r * C + c;
-                FloatVector d0 = load(dout, o), d1 = load(dout, o + L);
-                w0 = d0.fma(load(inp, x).sub(mv).mul(sv), w0);
-                w1 = d1.fma(load(inp, x + L).sub(mv).mul(sv), w1);
-                b0 = b0.add(d0);
-                b1 = b1.add(d1);
-            }
-            store(load(grads, wOff + c).add(w0), grads, wOff + c);
-            store(load(grads, wOff + c + L).add(w1), grads, wOff + c + L);
-            store(load(grads, bOff + c).add(b0), grads, bOff + c);
-            store(load(grads, bOff + c + L).add(b1), grads, bOff + c + L);
-        }
-        for (; c <= c1 - L; c += L) {
-            FloatVector w0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
-            for (int r = 0; r < N; r++) {
-                FloatVector mv = FloatVector.broadcast(S, get(mean, statOff + r)), sv = FloatVector.broadcast(S, get(rstd, statOff + r));
-                FloatVector d0 = load(dout, doutOff + (long) r * C + c);
-                w0 = d0.fma(load(inp, inpOff + (long) r * C + c).sub(mv).mul(sv), w0);
-                b0 = b0.add(d0);
-            }
-            store(load(grads, wOff + c).add(w0), grads, wOff + c);
-            store(load(grads, bOff + c).add(b0), grads, bOff + c);
-        }
+        for (; c <= c1 - L; c += L) lnParamsColumns(grads, wOff, bOff, dout, doutOff, mean, rstd, statOff, inp, inpOff, N, C, c);
         for (; c < c1; c++) {
             float sw = 0f, sb = 0f;
             for (int r = 0; r < N; r++) {
@@ -244,6 +231,21 @@ final class VectorKernels {
         }
     }
 
+    /** One vector of channels c .. c+L-1 of {@link #layerNormBackwardParams}. */
+    private static void lnParamsColumns(MemorySegment grads, long wOff, long bOff, MemorySegment dout, long doutOff,
+                                        MemorySegment mean, MemorySegment rstd, long statOff, MemorySegment inp, long inpOff,
+                                        int N, int C, int c) {
+        FloatVector w0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
+        for (int r = 0; r < N; r++) {
+            FloatVector mv = FloatVector.broadcast(S, get(mean, statOff + r)), sv = FloatVector.broadcast(S, get(rstd, statOff + r));
+            FloatVector d0 = load(dout, doutOff + (long) r * C + c);
+            w0 = d0.fma(load(inp, inpOff + (long) r * C + c).sub(mv).mul(sv), w0);
+            b0 = b0.add(d0);
+        }
+        store(load(grads, wOff + c).add(w0), grads, wOff + c);
+        store(load(grads, bOff + c).add(b0), grads, bOff + c);
+    }
+
     // ------------------------------------------------------------------------------------------
     // GELU (GeluKernels), tanh form
     // ------------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ final class VectorKernels {
     private static final float GELU_K = 0.044715f;
 
     /** out[i] = gelu(inp[i]) for i in [0, n). */
-    static void geluForward(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n) {
+    static void geluForwardBlock(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n) {
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         FloatVector s = FloatVector.broadcast(S, GELU_S), k = FloatVector.broadcast(S, GELU_K);
         int i = 0;
@@ -270,7 +272,7 @@ final class VectorKernels {
     }
 
     /** d[i] *= gelu'(inp[i]) for i in [0, n). */
-    static void geluBackward(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n) {
+    static void geluBackwardBlock(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n) {
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         FloatVector s = FloatVector.broadcast(S, GELU_S), k = FloatVector.broadcast(S, GELU_K);
         FloatVector k3 = FloatVector.broadcast(S, 3f * GELU_K);
@@ -353,7 +355,11 @@ final class VectorKernels {
 
     /** Rows [r0, r1) of CrossEntropyKernels.backward: dlogits = (probs - onehot(target)) / N. */
     static void crossEntropyBackward(MemorySegment dlogits, MemorySegment probs, MemorySegment targets, int V, int N, int r0, int r1) {
-        for (int r = r0; r < r1; r++) {
+        for (int r = r0; r < r1; r++) crossEntropyBackwardRow(dlogits, probs, targets, V, N, r);
+    }
+
+    private static void crossEntropyBackwardRow(MemorySegment dlogits, MemorySegment probs, MemorySegment targets, int V, int N, int r) {
+        {
             long base = (long) r * V;
             int tgt = targets.getAtIndex(I, r);
             FloatVector inv = FloatVector.broadcast(S, (float) N);
@@ -368,7 +374,7 @@ final class VectorKernels {
     // Optimizer (GradientKernels, AdamWKernels)
     // ------------------------------------------------------------------------------------------
 
-    static float sumSquares(MemorySegment g, long from, long to) {
+    static float sumSquaresBlock(MemorySegment g, long from, long to) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         long i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
@@ -389,7 +395,7 @@ final class VectorKernels {
     }
 
     /** Elements [from, to) of AdamWKernels.update. */
-    static void adamw(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
+    static void adamwBlock(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
                       float gs, float decay, float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
         FloatVector gsv = FloatVector.broadcast(S, gs), dv = FloatVector.broadcast(S, decay);
         FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
@@ -423,26 +429,13 @@ final class VectorKernels {
     // ------------------------------------------------------------------------------------------
 
     /** out[off + i] = a[aOff + i] + b[bOff + i] for i in [0, n). */
-    static void add(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+    static void addBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
         int i = 0;
         for (; i <= n - L; i += L) store(load(a, aOff + i).add(load(b, bOff + i)), out, oOff + i);
         for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i));
     }
 
     /** g[gOff + i] += sum_{b < B} x[xOff + b*stride + i] for i in [0, n) (EncoderKernels.backwardWpe). */
-    static void sumRowsInto(MemorySegment g, long gOff, MemorySegment x, long xOff, long stride, int B, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector s = FloatVector.zero(S);
-            for (int b = 0; b < B; b++) s = s.add(load(x, xOff + b * stride + i));
-            store(load(g, gOff + i).add(s), g, gOff + i);
-        }
-        for (; i < n; i++) {
-            float s = 0f;
-            for (int b = 0; b < B; b++) s += get(x, xOff + b * stride + i);
-            set(g, gOff + i, get(g, gOff + i) + s);
-        }
-    }
 
     /** acc[off + i] += x[xOff + i] for i in [0, n). */
     static void addInto(MemorySegment acc, long off, MemorySegment x, long xOff, int n) {
@@ -453,82 +446,119 @@ final class VectorKernels {
     // Matrix-vector products for few rows (decode): out[i, o] = bias[o] + inp[i, :] . w[o, :]
     // ------------------------------------------------------------------------------------------
 
-    /** Output columns [o0, o1) of MatmulKernels.forward for n (small) input rows; bias may be null. */
+    /**
+     * Output columns [o0, o1) of MatmulKernels.forward for n (small) input rows; bias may be null.
+     * Memory-bound: each weight row is read once (and reused from L1 for the other input rows) as
+     * one sequential stream, four vectors per step; several rows at a time in separate streams ran
+     * at two thirds of the read bandwidth on this machine, one row at a time at all of it.
+     */
     static void gemv(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
                      MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1) {
-        int o = o0;
-        for (; o <= o1 - 4; o += 4) {
-            long w0 = wOff + (long) o * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
-            for (int i = 0; i < n; i++) {
-                long x = inpOff + (long) i * C;
-                FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-                int c = 0;
-                for (; c <= C - L; c += L) {
-                    FloatVector xv = load(inp, x + c);
-                    a0 = xv.fma(load(w, w0 + c), a0);
-                    a1 = xv.fma(load(w, w1 + c), a1);
-                    a2 = xv.fma(load(w, w2 + c), a2);
-                    a3 = xv.fma(load(w, w3 + c), a3);
-                }
-                float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-                float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-                for (; c < C; c++) {
-                    float xs = get(inp, x + c);
-                    s0 += xs * get(w, w0 + c);
-                    s1 += xs * get(w, w1 + c);
-                    s2 += xs * get(w, w2 + c);
-                    s3 += xs * get(w, w3 + c);
-                }
-                long od = outOff + (long) i * OC + o;
-                if (bias != null) {
-                    s0 += get(bias, bOff + o);
-                    s1 += get(bias, bOff + o + 1);
-                    s2 += get(bias, bOff + o + 2);
-                    s3 += get(bias, bOff + o + 3);
-                }
-                set(out, od, s0);
-                set(out, od + 1, s1);
-                set(out, od + 2, s2);
-                set(out, od + 3, s3);
-            }
+        for (int o = o0; o < o1; o++) {
+            float b = bias == null ? 0f : get(bias, bOff + o);
+            long wr = wOff + (long) o * C;
+            for (int i = 0; i < n; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
         }
-        for (; o < o1; o++) {
-            long w0 = wOff + (long) o * C;
-            for (int i = 0; i < n; i++) {
-                long x = inpOff + (long) i * C;
-                FloatVector a0 = FloatVector.zero(S);
-                int c = 0;
-                for (; c <= C - L; c += L) a0 = load(inp, x + c).fma(load(w, w0 + c), a0);
-                float s0 = a0.reduceLanes(VectorOperators.ADD);
-                for (; c < C; c++) s0 += get(inp, x + c) * get(w, w0 + c);
-                if (bias != null) s0 += get(bias, bOff + o);
-                set(out, outOff + (long) i * OC + o, s0);
-            }
+    }
+
+    /** x[xOff, xOff + n) . y[yOff, yOff + n), four vectors per step. */
+    static float dot(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int c = 0;
+        for (; c <= n - 4 * L; c += 4 * L) {
+            a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
+            a1 = load(x, xOff + c + L).fma(load(y, yOff + c + L), a1);
+            a2 = load(x, xOff + c + 2 * L).fma(load(y, yOff + c + 2 * L), a2);
+            a3 = load(x, xOff + c + 3 * L).fma(load(y, yOff + c + 3 * L), a3);
         }
+        for (; c <= n - L; c += L) a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
+        return s;
+    }
+
+    /**
+     * out[oOff + d] = sum_{t < n} p[pOff + t] * rows[rOff + t*ld + d] for d in [0, hd): a weighted
+     * sum of n rows (DecodeKernels.attentionValues for one head), t in order.
+     */
+    static void weightedRows(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n, int hd) {
+        int d = 0;
+        for (; d <= hd - L; d += L) weightedRowsVector(out, oOff + d, p, pOff, rows, rOff + d, ld, n);
+        for (; d < hd; d++) {
+            float acc = 0f;
+            for (int t = 0; t < n; t++) acc += get(p, pOff + t) * get(rows, rOff + (long) t * ld + d);
+            set(out, oOff + d, acc);
+        }
+    }
+
+    private static void weightedRowsVector(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int t = 0; t < n; t++) acc = FloatVector.broadcast(S, get(p, pOff + t)).fma(load(rows, rOff + (long) t * ld), acc);
+        store(acc, out, oOff);
     }
 
     /** Output columns [o0, o1) of MatmulKernels.backwardBias: db[o] += sum_r dout[r, o]. */
     static void columnSums(MemorySegment grads, long bOff, MemorySegment dout, long doutOff, int N, int OC, int o0, int o1) {
         int o = o0;
-        for (; o <= o1 - 2 * L; o += 2 * L) {
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-            for (int r = 0; r < N; r++) {
-                long d = doutOff + (long) r * OC + o;
-                s0 = s0.add(load(dout, d));
-                s1 = s1.add(load(dout, d + L));
-            }
-            store(load(grads, bOff + o).add(s0), grads, bOff + o);
-            store(load(grads, bOff + o + L).add(s1), grads, bOff + o + L);
-        }
-        for (; o <= o1 - L; o += L) {
-            FloatVector s0 = FloatVector.zero(S);
-            for (int r = 0; r < N; r++) s0 = s0.add(load(dout, doutOff + (long) r * OC + o));
-            store(load(grads, bOff + o).add(s0), grads, bOff + o);
-        }
+        for (; o <= o1 - L; o += L) columnSumsVector(grads, bOff, dout, doutOff, N, OC, o);
         for (; o < o1; o++) {
             float s = 0f;
             for (int r = 0; r < N; r++) s += get(dout, doutOff + (long) r * OC + o);
             set(grads, bOff + o, get(grads, bOff + o) + s);
         }
+    }
+
+    private static void columnSumsVector(MemorySegment grads, long bOff, MemorySegment dout, long doutOff, int N, int OC, int o) {
+        FloatVector s0 = FloatVector.zero(S);
+        for (int r = 0; r < N; r++) s0 = s0.add(load(dout, doutOff + (long) r * OC + o));
+        store(load(grads, bOff + o).add(s0), grads, bOff + o);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // entry points of the elementwise kernels: scalar loops over blocks
+    // ------------------------------------------------------------------------------------------
+
+    /** x[off + i] *= keep(idx0 + i) for i in [0, n) (DropoutKernels.forward/backward). */
+    static void dropoutInPlace(MemorySegment x, long off, int idx0, int n, int key, int threshold, float scale) {
+        if (threshold != 0) scaledCopy(x, off, x, off, idx0, n, key, threshold, scale);
+    }
+
+    static void residual(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
+                         int idx0, int n, int key, int threshold, float scale) {
+        for (int i = 0; i < n; i += BLOCK)
+            residualBlock(out, oOff + i, a, aOff + i, b, bOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale);
+    }
+
+    static void scaledCopy(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold, float scale) {
+        for (int i = 0; i < n; i += BLOCK) scaledCopyBlock(out, oOff + i, in, iOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale);
+    }
+
+    static void geluForward(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n) {
+        for (int i = 0; i < n; i += BLOCK) geluForwardBlock(out, oOff + i, inp, iOff + i, Math.min(BLOCK, n - i));
+    }
+
+    static void geluBackward(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n) {
+        for (int i = 0; i < n; i += BLOCK) geluBackwardBlock(d, dOff + i, inp, iOff + i, Math.min(BLOCK, n - i));
+    }
+
+    static void add(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        for (int i = 0; i < n; i += BLOCK) addBlock(out, oOff + i, a, aOff + i, b, bOff + i, Math.min(BLOCK, n - i));
+    }
+
+    /** g[gOff + i] += sum_{b < B} x[xOff + b*stride + i] for i in [0, n) (EncoderKernels.backwardWpe), b in order. */
+    static void sumRowsInto(MemorySegment g, long gOff, MemorySegment x, long xOff, long stride, int B, int n) {
+        for (int b = 0; b < B; b++) addInto(g, gOff, x, xOff + b * stride, n);
+    }
+
+    static void adamw(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
+                      float gs, float decay, float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
+        for (long i = from; i < to; i += BLOCK) adamwBlock(p, m, v, g, i, Math.min(to, i + BLOCK), gs, decay, beta1, beta2, eps, stepSize, bc2Sqrt);
+    }
+
+    /** Sum of squares of g[from, to), block by block. */
+    static float sumSquares(MemorySegment g, long from, long to) {
+        float s = 0f;
+        for (long i = from; i < to; i += BLOCK) s += sumSquaresBlock(g, i, Math.min(to, i + BLOCK));
+        return s;
     }
 }

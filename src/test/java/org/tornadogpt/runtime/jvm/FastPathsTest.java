@@ -255,6 +255,25 @@ class FastPathsTest {
                 (FloatArray) b[0], (FloatArray) b[1], (FloatArray) b[2], (FloatArray) b[3], (FloatArray) b[4], (FloatArray) b[5]));
     }
 
+    @ParameterizedTest(name = "C={0} NH={1} Tmax={2} pos={3}")
+    @CsvSource({"72,6,37,0", "72,6,37,5", "72,6,37,36", "16,1,9,8", "128,2,40,17", "5,1,3,2"})
+    void decode(int C, int NH, int Tmax, int pos) {
+        int L = 2, layer = 1, co = layer * Tmax * C, V = 13;
+        FloatArray att = random(NH * Tmax), qkv = random(3 + 3 * C), keys = random(L * Tmax * C), values = random(L * Tmax * C), out = random(C + 1);
+        IntArray step = ints(7, pos);
+        check("store kv", 0, new Object[] {keys, values, qkv, step}, b -> Launch.of("kv", Kernels.DECODE_STORE_KV, 0, C,
+                (FloatArray) b[0], (FloatArray) b[1], co, (FloatArray) b[2], 3, (IntArray) b[3], C));
+        check("scores", 1e-5, new Object[] {att, qkv, keys, step}, b -> Launch.of("s", Kernels.DECODE_ATTENTION_SCORES, 0, NH * Tmax,
+                (FloatArray) b[0], (FloatArray) b[1], 3, (FloatArray) b[2], co, (IntArray) b[3], C, NH, Tmax));
+        check("softmax", 1e-6, new Object[] {att, step}, b -> Launch.of("sm", Kernels.DECODE_ATTENTION_SOFTMAX, 0, NH,
+                (FloatArray) b[0], (IntArray) b[1], Tmax));
+        check("values", 1e-5, new Object[] {out, att, values, step}, b -> Launch.of("v", Kernels.DECODE_ATTENTION_VALUES, 0, C,
+                (FloatArray) b[0], (FloatArray) b[1], (FloatArray) b[2], co, (IntArray) b[3], C, NH, Tmax));
+        FloatArray params = random(V * C + Tmax * C + 2);
+        check("embed", 0, new Object[] {out, step, params}, b -> Launch.of("e", Kernels.DECODE_EMBED, 0, C,
+                (FloatArray) b[0], (IntArray) b[1], (FloatArray) b[2], 2, 2 + V * C, C));
+    }
+
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {1, 2, 3})
     void fastPathsOffRunsThePortableKernelsOnly(int threads) {
