@@ -22,13 +22,16 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one workload on every available backend/device and compare them in one table.",
                 "Rows: the jvm backend, then every TornadoVM device (without an SDK: the API's JVM implementation)."},
-        footer = {"", "FLOPs: forward = 2*P*B*T + L*B*2*C*T*(T+1) (causal attention), train-step = 3*forward;",
-                "P = 12*L*C^2 + V*C matmul weights. Peak RSS is /proc/self/status VmHWM during the row.",
+        footer = {"", "FLOPs: forward = 2*P*B*T + L*B*2*C*T*(T+1) (causal attention), train-step = 3*forward, eval = forward,",
+                "generate = 2*P per position + attention; P = 12*L*C^2 + V*C matmul weights.",
+                "Peak RSS is /proc/self/status VmHWM during the row.",
                 "Example: bench --model 124M --batch-size 4 --context 64 --steps 2 --warmup 1"})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--workload", defaultValue = "forward", paramLabel = "forward|train-step|generate|eval",
-            description = "What one step is (default: ${DEFAULT-VALUE}).")
+            description = {"What one step is (default: ${DEFAULT-VALUE}): forward (forward + loss over B*T tokens),",
+                    "train-step (forward, backward, AdamW), eval (the eval command over B windows of T),",
+                    "generate (greedy, KV cache: B new tokens after a prompt of T)."})
     String workload;
 
     @Option(names = "--model", defaultValue = "124M", paramLabel = "PRESET",

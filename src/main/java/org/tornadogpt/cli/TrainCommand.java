@@ -99,6 +99,9 @@ public final class TrainCommand implements Callable<Integer> {
     Integer evalFreq;
     @Option(names = "--eval-iter", paramLabel = "N", description = "Batches per split and evaluation. Default: 5.")
     Integer evalIter;
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Initialisation of a new model: torch (PyTorch's default module init, as the book's GPTModel) or gpt2 (N(0, 0.02), GPT-2/nanoGPT). Default: torch for the book's scratch layout, gpt2 otherwise.")
+    String init;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, shuffling, batches and dropout. Default: 123.")
     Long seed;
     @Option(names = "--start-context", paramLabel = "TEXT", description = "Prompt of the greedy sample printed after each epoch. Default: \"Every effort moves you\".")
@@ -262,7 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (ckpt != null) {
             gpt = ckpt.loadModel();
         } else {
-            gpt = new GptModel(modelCfg).initialize(cfg.seed());
+            gpt = new GptModel(modelCfg).initialize(cfg.seed(), initScheme(modelCfg));
         }
         try (Backend be = backendOptions.create();
              TrainingSession session = new TrainingSession(gpt, be, cfg.batchSize(), cfg.context(), adamW(cfg), cfg.dropout(), cfg.seed())) {
@@ -485,5 +488,14 @@ public final class TrainCommand implements Callable<Integer> {
             p.println("Resuming from " + ckpt.path() + " at step " + state.step() + " (epoch " + (state.epoch() + 1) + ", batch "
                     + state.batchInEpoch() + ", " + state.tokensSeen() + " tokens seen)");
         p.flush();
+    }
+
+    private GptModel.Init initScheme(org.tornadogpt.model.GptConfig modelCfg) {
+        if (init == null) return GptModel.Init.defaultFor(modelCfg);
+        try {
+            return GptModel.Init.parse(init);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--init: " + e.getMessage());
+        }
     }
 }

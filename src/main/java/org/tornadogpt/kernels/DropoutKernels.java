@@ -45,12 +45,14 @@ public final class DropoutKernels {
 
     /** A 32-bit integer hash with good avalanche (xor-shift-multiply finaliser). */
     public static int mix(int x) {
+        // (h >> s) & mask is h >>> s: TornadoVM 5.2's OpenCL backend emits >>> on int as a signed >>
+        // (seen on PoCL), which gave other dropout masks on the device than on the JVM
         int h = x;
-        h ^= h >>> 16;
+        h ^= (h >> 16) & 0xFFFF;
         h *= 0x7feb352d;
-        h ^= h >>> 15;
+        h ^= (h >> 15) & 0x1FFFF;
         h *= 0x846ca68b;
-        h ^= h >>> 16;
+        h ^= (h >> 16) & 0xFFFF;
         return h;
     }
 
@@ -64,7 +66,7 @@ public final class DropoutKernels {
         float scale = 1f;
         if (threshold != 0) {
             int key = mix(site ^ mix(state.get(StepSlots.STEP) ^ mix(state.get(StepSlots.SEED_LO) ^ mix(state.get(StepSlots.SEED_HI)))));
-            int bits = mix(idx ^ key) >>> 8;
+            int bits = (mix(idx ^ key) >> 8) & 0xFFFFFF; // mix(..) >>> 8, see mix
             scale = 0f;
             if (bits >= threshold) {
                 scale = 16777216f / (16777216 - threshold);

@@ -6,7 +6,9 @@
  * or primitives; no allocation, no exceptions, no recursion, no calls other than the arrays'
  * {@code get/set/getSize}, {@link uk.ac.manchester.tornado.api.math.TornadoMath} and small static
  * helpers of this package that obey the same rules (TornadoVM inlines them; the one such helper is
- * {@code DropoutKernels.keepScale}); no {@code @Reduce} (sums are explicit loops per row); at most
+ * {@code DropoutKernels.keepScale}); no unsigned shift {@code >>>} (TornadoVM 5.2's OpenCL backend emits
+ * it as a signed {@code >>}: write {@code (x >> s) & mask}); no {@code @Reduce} (sums are explicit
+ * loops per row); at most
  * 15 parameters.
  *
  * <p>Launch convention: the first two parameters are {@code int first, int count} and the one

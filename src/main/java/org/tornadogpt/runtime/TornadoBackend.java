@@ -44,7 +44,7 @@ public final class TornadoBackend implements Backend {
     private final TornadoDevice device; // null: TornadoVM's default device
     private final Map<String, TornadoDevice> phaseDevices; // program-name prefix -> device
     private final Map<Program, Member> members = new IdentityHashMap<>();
-    private final Map<TornadoExecutionPlan, TornadoExecutionResult> lastResults = new IdentityHashMap<>();
+    private final Map<Program, TornadoExecutionResult> lastResults = new IdentityHashMap<>(); // result of a program's last graph
 
     /**
      * Tasks per TaskGraph. TornadoVM 5.2 records a graph's tasks in a fixed 8 KiB buffer (about 90
@@ -115,23 +115,49 @@ public final class TornadoBackend implements Backend {
         } else {
             for (int k = 0; k < m.graphs(); k++) r = plan.withGraph(m.firstGraph() + k).execute();
         }
-        lastResults.put(plan, r);
+        lastResults.put(program, r);
     }
 
     @Override
     public void group(Program... programs) {
         List<Program> group = List.of(programs);
-        Map<Program, String> lastGraphOf = new HashMap<>();
-        List<ImmutableTaskGraph> graphs = new ArrayList<>();
-        int[] first = new int[programs.length], count = new int[programs.length];
         for (int i = 0; i < programs.length; i++) {
             Program p = programs[i];
             if (members.containsKey(p)) throw new IllegalStateException("program " + p.name() + " already has a plan; release it first");
-            List<Segment> segs = segments(p, TASKS_PER_GRAPH, p.name() + "_" + GRAPH_IDS.getAndIncrement(), lastGraphOf);
+            for (Program.Consumed c : p.consumedBuffers()) {
+                int j = group.indexOf(c.producer());
+                if (j < 0 || j >= i)
+                    throw new IllegalStateException("program " + p.name() + " consumes buffers of " + c.producer().name()
+                            + ", which must come earlier in the same group");
+            }
+        }
+        // live[i]: buffers some earlier program persists and program i or a later one consumes; they
+        // cross the boundary into program i, from the last graph of program i-1 (the graph executed
+        // just before, when the group runs in its order)
+        List<Set<Object>> live = new ArrayList<>();
+        for (int i = 0; i <= programs.length; i++) {
+            Set<Object> produced = identitySet(List.of()), needed = identitySet(List.of());
+            for (int j = 0; j < i; j++) produced.addAll(programs[j].persistedBuffers());
+            for (int k = i; k < programs.length; k++)
+                for (Program.Consumed c : programs[k].consumedBuffers()) needed.addAll(c.buffers());
+            produced.retainAll(needed);
+            live.add(produced);
+        }
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        int[] first = new int[programs.length], count = new int[programs.length];
+        String prev = null;
+        for (int i = 0; i < programs.length; i++) {
+            Program p = programs[i];
+            // kept to the end: what this program persists, what later programs consume, and what it
+            // took over itself; toHost syncs through the graph executed last, which must know them
+            Set<Object> out = identitySet(p.persistedBuffers());
+            out.addAll(live.get(i + 1));
+            out.addAll(live.get(i));
+            List<Segment> segs = segments(p, TASKS_PER_GRAPH, p.name() + "_" + GRAPH_IDS.getAndIncrement(), prev, live.get(i), out);
             first[i] = graphs.size();
             count[i] = segs.size();
-            for (Segment s : segs) graphs.add(graph(s).snapshot());
-            lastGraphOf.put(p, segs.getLast().name());
+            for (Segment sg : segs) graphs.add(graph(sg).snapshot());
+            prev = segs.getLast().name();
         }
         TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new));
         TornadoDevice d = deviceFor(programs[0].name());
@@ -163,21 +189,21 @@ public final class TornadoBackend implements Backend {
      * or {@code base_g0, base_g1, ...}. A buffer (any non-scalar argument) lives from the first
      * graph that uses it to the last:
      * <ul>
-     *   <li>a buffer the program consumes from another program lives from the first graph (which
-     *       consumes it from that program's last graph, {@code producers}) to the end; one it
-     *       persists lives until the end; both are persisted by the last graph, for the programs
-     *       that run next;</li>
-     *   <li>otherwise the first graph that uses it copies it in (once for the program's constants,
-     *       every run for its inputs, not at all for device-only intermediates);</li>
+     *   <li>{@code carryIn} buffers are on the device already: the first graph consumes them from
+     *       {@code previous} (the graph that runs before this program); {@code carryOut} buffers are
+     *       left on the device for the programs after it: the last graph persists them. Both live
+     *       from the first graph, or their first use, to the end;</li>
+     *   <li>otherwise the first graph that uses a buffer copies it in (once for the program's
+     *       constants, every run for its inputs, not at all for device-only intermediates);</li>
      *   <li>every later graph of its life consumes it from the graph before, and every graph of its
      *       life but the last persists it, whether or not that graph's own tasks use it: TornadoVM
      *       5.2 takes consumed buffers over only from the graph executed just before
      *       ({@code TornadoTaskGraph.updatePersistedObjectState});</li>
      *   <li>the last graph of its life copies it out when the host reads it every run.</li>
      * </ul>
-     * Buffers the program declares but neither uses nor persists are left alone.
+     * Buffers the program declares but neither uses nor carries are left alone.
      */
-    static List<Segment> segments(Program p, int maxTasks, String base, Map<Program, String> producers) {
+    static List<Segment> segments(Program p, int maxTasks, String base, String previous, Set<Object> carryIn, Set<Object> carryOut) {
         List<Launch> all = p.launches();
         int n = Math.max(1, (all.size() + maxTasks - 1) / maxTasks);
         List<List<Launch>> parts = new ArrayList<>();
@@ -185,23 +211,13 @@ public final class TornadoBackend implements Backend {
         // life of each buffer [first, last] in graphs, in order of first appearance
         Map<Object, int[]> span = new IdentityHashMap<>();
         List<Object> order = new ArrayList<>();
-        Map<Object, String> consumedFrom = new IdentityHashMap<>();
-        for (Program.Consumed c : p.consumedBuffers()) {
-            String from = producers.get(c.producer());
-            if (from == null)
-                throw new IllegalStateException("program " + p.name() + " consumes buffers of " + c.producer().name()
-                        + ", which must come earlier in the same group");
-            for (Object b : c.buffers()) {
-                consumedFrom.put(b, from);
-                life(span, order, b, 0)[1] = n - 1;
-            }
-        }
+        if (!carryIn.isEmpty() && previous == null) throw new IllegalArgumentException("buffers to carry in but no previous graph");
+        for (Object b : carryIn) life(span, order, b, 0);
         for (int k = 0; k < n; k++)
             for (Launch l : parts.get(k))
                 for (Object a : l.args())
-                    if (!(a instanceof Number || a instanceof Boolean || a == null)) life(span, order, a, k)[1] = Math.max(life(span, order, a, k)[1], k);
-        Set<Object> persisted = identitySet(p.persistedBuffers());
-        for (Object b : p.persistedBuffers()) life(span, order, b, n - 1)[1] = n - 1;
+                    if (!(a instanceof Number || a instanceof Boolean || a == null)) life(span, order, a, k)[1] = k;
+        for (Object b : carryOut) life(span, order, b, n - 1)[1] = n - 1;
         Set<Object> once = identitySet(p.onceToDeviceBuffers()), every = identitySet(p.everyToDeviceBuffers()),
                 out = identitySet(p.everyToHostBuffers());
 
@@ -214,15 +230,13 @@ public final class TornadoBackend implements Backend {
                 int first = span.get(b)[0], last = span.get(b)[1];
                 if (k < first || k > last) continue;
                 if (k == first) {
-                    String from = consumedFrom.get(b);
-                    if (from != null) consume.computeIfAbsent(from, x -> new ArrayList<>()).add(b);
+                    if (carryIn.contains(b)) consume.computeIfAbsent(previous, x -> new ArrayList<>()).add(b);
                     else if (once.contains(b)) onceIn.add(b);
                     else if (every.contains(b)) everyIn.add(b);
                 } else {
                     consume.computeIfAbsent(base + "_g" + (k - 1), x -> new ArrayList<>()).add(b);
                 }
-                // group buffers (consumed or persisted) stay persisted to the end, for the next program
-                if (k < last || persisted.contains(b) || consumedFrom.containsKey(b)) persist.add(b);
+                if (k < last || carryOut.contains(b)) persist.add(b);
                 if (k == last && out.contains(b)) everyOut.add(b);
             }
             segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut));
@@ -244,11 +258,14 @@ public final class TornadoBackend implements Backend {
         return s;
     }
 
+    /**
+     * Through the last execution result of {@code program}; nothing when it has not run (the host
+     * arrays are current). TornadoVM 5.2 syncs through the graph its plan executed last, so the
+     * programs of a group keep every buffer they share to their last graph ({@link #group}).
+     */
     @Override
     public void toHost(Program program, Object... buffers) {
-        Member m = members.get(program);
-        if (m == null) return; // never ran: the host arrays are current
-        TornadoExecutionResult r = lastResults.get(m.plan());
+        TornadoExecutionResult r = lastResults.get(program);
         if (r != null) r.transferToHost(buffers);
     }
 
@@ -257,8 +274,10 @@ public final class TornadoBackend implements Backend {
         for (Program p : programs) {
             Member m = members.get(p);
             if (m == null) continue;
-            for (Program q : m.group()) members.remove(q);
-            lastResults.remove(m.plan());
+            for (Program q : m.group()) {
+                members.remove(q);
+                lastResults.remove(q);
+            }
             closeQuietly(m.plan());
         }
     }

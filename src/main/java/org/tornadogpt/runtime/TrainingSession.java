@@ -152,9 +152,9 @@ public final class TrainingSession implements AutoCloseable {
     /** Copies parameters, gradients and AdamW moments from the device into the host arrays. */
     public void syncToHost() {
         if (!grouped) return;
-        backend.toHost(forward, model.params());
+        backend.toHost(forward, model.params()); // enough when no update ran since the plan was built
         backend.toHost(backward, tb.grads);
-        backend.toHost(update, tb.m, tb.v, tb.norm);
+        backend.toHost(update, model.params(), tb.m, tb.v, tb.norm);
     }
 
     /**

@@ -3,8 +3,6 @@ package org.tornadogpt.bench;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -17,7 +15,8 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
  *   org.tornadogpt.bench.GemmQuick [-Dthreads=1,2] [-Dn=256] [-Dops=fwd,dinp,dw] [-Dshapes=768x2304,...]
- *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1]
+ *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1] [-Dtrace=true]
+ *   [-Dblockings=kc:mc:nc,kc:mc:nc] [-Dkernel=K4X2]
  * </pre>
  */
 public final class GemmQuick {
@@ -35,11 +34,12 @@ public final class GemmQuick {
         double warm = Double.parseDouble(System.getProperty("warm", "1.0"));
         double time = Double.parseDouble(System.getProperty("time", "2.0"));
         int reps = Integer.getInteger("reps", 1);
+        String[] blockings = System.getProperty("blockings", "default").split(",");
+        GemmEngine.Kernel kernel = GemmEngine.Kernel.valueOf(System.getProperty("kernel", GemmEngine.Kernel.auto().name()));
         System.out.printf(Locale.ROOT, "lanes=%d n=%d kc=%d mc=%d nc=%d%n", GemmEngine.vectorLanes(), n, kc, mc, nc);
         System.out.printf(Locale.ROOT, "%-5s %6s %6s %3s %10s %10s %10s %8s%n", "op", "c", "oc", "thr", "ms", "GFLOP/s",
                 "GF/cpu-s", "B/call");
-        List<JvmParallel> pools = new ArrayList<>();
-        for (int rep = 0; rep < reps; rep++) {
+                for (int rep = 0; rep < reps; rep++) {
             for (String shape : shapes) {
                 String[] p = shape.trim().split("x");
                 int c = Integer.parseInt(p[0]);
@@ -48,15 +48,21 @@ public final class GemmQuick {
                     Bufs bf = new Bufs(arena, n, c, oc);
                     for (String op : ops) {
                         for (String t : threads) {
-                            JvmParallel pool = new JvmParallel(Integer.parseInt(t.trim()));
-                            pools.add(pool);
-                            GemmEngine e = new GemmEngine(pool, GemmEngine.Kernel.valueOf(System.getProperty("kernel", GemmEngine.Kernel.auto().name())), kc, mc, nc);
-                            Runnable r = bf.op(e, op.trim());
-                            double[] res = measure(r, warm, time);
-                            double flop = 2.0 * n * c * oc;
-                            System.out.printf(Locale.ROOT, "%-5s %6d %6d %3s %10.3f %10.1f %10.1f %8.0f%n", op, c, oc, t,
-                                    res[0] * 1e3, flop / res[0] / 1e9, flop / res[1] / 1e9, res[2]);
-                            pool.close();
+                            for (String blk : blockings) {
+                                String[] q = blk.split(":");
+                                int bkc = q.length == 3 ? Integer.parseInt(q[0]) : kc;
+                                int bmc = q.length == 3 ? Integer.parseInt(q[1]) : mc;
+                                int bnc = q.length == 3 ? Integer.parseInt(q[2]) : nc;
+                                JvmParallel pool = new JvmParallel(Integer.parseInt(t.trim()));
+                                GemmEngine e = new GemmEngine(pool, kernel, bkc, bmc, bnc);
+                                Runnable r = bf.op(e, op.trim());
+                                double[] res = measure(r, warm, time);
+                                double flop = 2.0 * n * c * oc;
+                                System.out.printf(Locale.ROOT, "%-5s %6d %6d %3s %10.3f %10.1f %10.1f %8.0f  %s%n", op, c, oc, t,
+                                        res[0] * 1e3, flop / res[0] / 1e9, flop / res[1] / 1e9, res[2],
+                                        q.length == 3 ? blk : "");
+                                pool.close();
+                            }
                         }
                     }
                 }
@@ -69,6 +75,18 @@ public final class GemmQuick {
 
     /** Returns {best wall seconds per call, caller-thread CPU seconds per call, bytes allocated per call}. */
     static double[] measure(Runnable r, double warmSec, double timeSec) {
+        if (Boolean.getBoolean("trace")) {
+            // time of the first calls: how long the JIT warm-up takes
+            StringBuilder sb = new StringBuilder("first calls (ms):");
+            long start = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                long t0 = System.nanoTime();
+                r.run();
+                sb.append(String.format(Locale.ROOT, " %.0f", (System.nanoTime() - t0) / 1e6));
+            }
+            sb.append(String.format(Locale.ROOT, " | total %.0f ms", (System.nanoTime() - start) / 1e6));
+            System.out.println(sb);
+        }
         long end = System.nanoTime() + (long) (warmSec * 1e9);
         while (System.nanoTime() < end) {
             r.run();

@@ -76,6 +76,22 @@ class CliTest {
     }
 
     @Test
+    void benchTrainStepEvalAndGenerateOnBothBackends() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String w : List.of("train-step", "eval", "generate")) {
+            Run r = run("bench", "--workload", w, "--model", TINY, "--batch-size", "2", "--context", "6", "--warmup", "1", "--steps", "1", "--json");
+            assertEquals(0, r.code(), w + ": " + r.err());
+            List<String> lines = r.out().lines().toList();
+            assertEquals(2, lines.size(), w + ":\n" + r.out());
+            JsonNode jvm = json.readTree(lines.get(0)), tornado = json.readTree(lines.get(1));
+            assertEquals(w, jvm.get("workload").asText());
+            assertTrue(jvm.get("tokens_per_s").asDouble() > 0 && tornado.get("tokens_per_s").asDouble() > 0, r.out());
+            // the same weights and data on both backends: the same loss (or generated token)
+            assertEquals(jvm.get("check_value").asDouble(), tornado.get("check_value").asDouble(), 1e-4, w + ": " + r.out());
+        }
+    }
+
+    @Test
     void benchErrorsAreOneLine() {
         for (String[] args : List.of(
                 new String[] {"bench", "--model", "nope"},

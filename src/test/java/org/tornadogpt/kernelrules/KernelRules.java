@@ -53,7 +53,8 @@ import java.util.Set;
  *   <li>carry a LocalVariableTable (without it TornadoVM's compiler bails out to the JVM);</li>
  *   <li>not allocate ({@code new}, {@code newarray}, {@code anewarray}, {@code multianewarray}),
  *       throw ({@code athrow}), catch, synchronise, touch fields, use {@code invokedynamic}
- *       (string concatenation, lambdas and similar), recurse (directly or through helpers), or
+ *       (string concatenation, lambdas and similar), use the unsigned shift {@code >>>} (TornadoVM
+ *       5.2's OpenCL backend emits it as a signed {@code >>}), recurse (directly or through helpers), or
  *       invoke anything outside the allowlist: {@code FloatArray}/{@code IntArray}
  *       {@code get/set/getSize}, {@code TornadoMath}'s functions, the {@code java.lang.Math}
  *       methods TornadoVM's backends map to device built-ins (min, max, abs, sqrt, exp, log, pow,
@@ -319,6 +320,9 @@ public final class KernelRules {
                     case InvokeInstruction inv -> checkInvoke(inv);
                     case FieldInstruction f -> fail("accesses field " + fqn(f.owner().asSymbol()) + "." + f.name().stringValue()
                             + ": kernels use only their parameters and locals");
+                    case Instruction i when i.opcode() == Opcode.IUSHR || i.opcode() == Opcode.LUSHR ->
+                            fail("uses the unsigned shift >>> (" + i.opcode().name().toLowerCase() + "): TornadoVM 5.2's OpenCL backend"
+                                    + " emits it as a signed >>; write (x >> s) & mask");
                     case Instruction i when i.opcode() == Opcode.MONITORENTER || i.opcode() == Opcode.MONITOREXIT ->
                             fail("synchronises: " + i.opcode().name().toLowerCase());
                     default -> { }

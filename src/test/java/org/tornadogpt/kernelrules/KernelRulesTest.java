@@ -119,6 +119,7 @@ class KernelRulesTest {
         expected.put("allocatesMultiArray", "allocates: multianewarray");
         expected.put("throwsException", "throws: athrow");
         expected.put("recurses", "recurses: calls itself");
+        expected.put("unsignedShift", "uses the unsigned shift >>> (iushr)");
         expected.put("helperPing", "recurses through BadKernels.helperPing -> BadKernels.helperPong -> BadKernels.helperPing");
         expected.put("helperAllocates", "allocates: newarray float[]");
         expected.put("callsKernel", "calls kernel org.tornadogpt.kernelrules.bad.BadKernels.allocatesObject, which has a @Parallel loop");

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,7 @@ class TornadoBackendSegmentsTest {
         p.add(Launch.of("d", ResidualKernels::forward, 0, n, x3, 0, x3, 0, x3, 0));  // graph 1
         p.add(Launch.of("e", ResidualKernels::forward, 0, n, out, 0, x3, 0, x1, 0)); // graph 2
         p.add(Launch.of("f", ResidualKernels::forward, 0, n, out, 0, out, 0, w, 0)); // graph 2
-        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 2, "p_0", Map.of());
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 2, "p_0", null, Set.of(), Set.of());
         assertEquals(3, s.size());
         assertEquals(List.of("p_0_g0", "p_0_g1", "p_0_g2"), s.stream().map(TornadoBackend.Segment::name).toList());
 
@@ -61,7 +64,7 @@ class TornadoBackendSegmentsTest {
         FloatArray w = new FloatArray(n), in = new FloatArray(n), out = new FloatArray(n);
         Program p = new Program("q").onceToDevice(w).everyToDevice(in).everyToHost(out);
         p.add(Launch.of("a", ResidualKernels::forward, 0, n, out, 0, in, 0, w, 0));
-        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 32, "q_7", Map.of());
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 32, "q_7", null, Set.of(), Set.of());
         assertEquals(1, s.size());
         assertEquals("q_7", s.getFirst().name());
         same(List.of(w), s.getFirst().onceIn());
@@ -71,15 +74,14 @@ class TornadoBackendSegmentsTest {
     }
 
     @Test
-    void buffersOfAGroupLiveFromTheConsumingGraphToThePersistingOne() {
+    void buffersCarriedInAndOutOfAProgramLiveToItsEnd() {
         int n = 2;
         FloatArray params = new FloatArray(n), grads = new FloatArray(n), x = new FloatArray(n), y = new FloatArray(n);
-        Program producer = new Program("fwd");
-        Program p = new Program("bwd").consumeFromDevice(producer, params).persistOnDevice(grads);
+        Program p = new Program("bwd");
         p.add(Launch.of("a", ResidualKernels::forward, 0, n, x, 0, x, 0, x, 0));             // graph 0
         p.add(Launch.of("b", ResidualKernels::forward, 0, n, grads, 0, x, 0, x, 0));         // graph 1
         p.add(Launch.of("c", ResidualKernels::forward, 0, n, y, 0, params, 0, params, 0));   // graph 2
-        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 1, "bwd_3", Map.of(producer, "fwd_2_g4"));
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 1, "bwd_3", "fwd_2_g4", identity(params), identity(params, grads));
         assertEquals(3, s.size());
         // params: consumed from the producer's last graph by the first graph, carried to the end
         same(List.of(params), s.get(0).consume().get("fwd_2_g4"));
@@ -87,9 +89,15 @@ class TornadoBackendSegmentsTest {
         same(List.of(params, x), s.get(1).consume().get("bwd_3_g0"));
         same(List.of(params, grads), s.get(1).persist());
         same(List.of(params, grads), s.get(2).consume().get("bwd_3_g1"));
-        // grads: persisted for later programs by the last graph (and everything it carries)
+        // grads and params: persisted for the programs after this one by the last graph
         same(List.of(params, grads), s.get(2).persist());
         assertTrue(s.get(2).everyOut().isEmpty());
+    }
+
+    static Set<Object> identity(Object... xs) {
+        Set<Object> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        Collections.addAll(s, xs);
+        return s;
     }
 
     static void same(List<Object> want, List<Object> got) {

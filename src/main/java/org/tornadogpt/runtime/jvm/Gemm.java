@@ -17,10 +17,13 @@ import java.lang.foreign.MemorySegment;
  * Results are bitwise identical for any number of threads.
  *
  * <p><b>Thread safety:</b> the static methods share one engine with preallocated per-thread packing
- * buffers: call them from one thread at a time. Segments must be accessible from the pool's threads
- * (global, automatic or shared arenas) and native (or heap segments backed by {@code byte[]}).
+ * buffers: call them from one thread at a time (not concurrently, not from inside a
+ * {@link JvmParallel} task). Segments must be accessible from the pool's threads (global, automatic
+ * or shared arenas, not confined ones); output segments must be native (or heap segments backed by
+ * {@code byte[]}). Steady-state calls allocate nothing.
  *
- * <p>JVM flags: run with {@code --add-modules jdk.incubator.vector}.
+ * <p>JVM flags: {@code --add-modules jdk.incubator.vector}; nothing else is needed (in particular
+ * not {@code -XX:LoopUnrollLimit=0}, which costs the packing code a few percent).
  */
 public final class Gemm {
 
@@ -75,5 +78,28 @@ public final class Gemm {
                                       MemorySegment dout, long doutOff, MemorySegment inp, long inpOff,
                                       int n, int c, int oc) {
         engine().backwardWeight(dw, dwOff, dbias, dbiasOff, dout, doutOff, inp, inpOff, n, c, oc);
+    }
+
+    /**
+     * Batched strided product {@code C_e = (accumulate ? C_e : 0) + alpha * A_e B_e}; see
+     * {@link GemmEngine#matmul}. For example, causal self-attention over a {@code qkv [B, T, 3C]}
+     * buffer with {@code NH} heads of size {@code hs} (C = NH * hs), for each b < B:
+     * <pre>
+     * long q = b * T * 3C;  // q at +0, k at +C, v at +2C, head h at + h * hs
+     * // scores att[b, h, t, t2] = q[t] . k[t2] / sqrt(hs)
+     * Gemm.matmul(NH, T, T, hs, 1 / sqrt(hs), qkv, q, hs, 3C, 1, qkv, q + C, hs, 1, 3C,
+     *             att, b * NH * T * T, T * T, T, false);
+     * // (mask + softmax over t2 in place)
+     * // y[b, t, h, :] = sum_t2 att[b, h, t, t2] * v[t2, h, :]
+     * Gemm.matmul(NH, T, hs, T, 1, att, b * NH * T * T, T * T, T, 1, qkv, q + 2C, hs, 3C, 1,
+     *             y, b * T * C, hs, C, false);
+     * </pre>
+     */
+    public static void matmul(int batch, int m, int n, int k, float alpha,
+                              MemorySegment a, long aOff, long aBatch, long aRow, long aCol,
+                              MemorySegment b, long bOff, long bBatch, long bRow, long bCol,
+                              MemorySegment c, long cOff, long cBatch, long ldc, boolean accumulate) {
+        engine().matmul(batch, m, n, k, alpha, a, aOff, aBatch, aRow, aCol, b, bOff, bBatch, bRow, bCol,
+                c, cOff, cBatch, ldc, accumulate);
     }
 }

@@ -5,9 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,45 +16,44 @@ import jdk.incubator.vector.VectorSpecies;
  * this class is the engine behind it and can be instantiated with its own pool (e.g. in tests).
  *
  * <p>All three products are mapped onto one generic update {@code C[M,N] (+)= A[M,K] * B[K,N]}
- * with strided A and B and row-major C:
+ * with strided A and B and row-major C (forward: A = inp, B = w^T; backwardInput: A = dout, B = w;
+ * backwardWeight: A = dout^T, B = inp):
  * <ul>
- *   <li>B is packed, per K-slice of {@code kc} rows, into zero-padded strips {@code NR = 4 * VL}
- *       columns wide ({@code VL} = lanes of {@link FloatVector#SPECIES_PREFERRED});</li>
- *   <li>A is packed into zero-padded panels of {@code MR = 4} rows;</li>
- *   <li>a micro-kernel keeps a 4 x NR tile of C in 16 vector accumulators, broadcasting one A
- *       value per row and doing 4 FMAs per row per k step.</li>
+ *   <li>B is packed, per K-slice of {@code kc} rows and column block of {@code nc}, into
+ *       zero-padded strips {@code NR = vectors * VL} columns wide ({@code VL} = lanes of
+ *       {@link FloatVector#SPECIES_PREFERRED}) in a per-worker {@code float[]};</li>
+ *   <li>A is packed, per row block of {@code mc}, into zero-padded panels of {@code MR} rows;</li>
+ *   <li>a micro-kernel ({@link Kernel}) keeps an MR x NR tile of C in vector accumulators,
+ *       broadcasting one A value per row and doing one FMA per accumulator per k step, then adds the
+ *       tile into C. Ragged tiles run the same kernel into a scratch tile.</li>
  * </ul>
- * The output is split over a 2-D grid of workers (rows x column strips), chosen to balance the
- * compute and keep packing duplication low. Results do not depend on the number of threads: each
- * output element is always summed in the same order.
+ * Only the kernels use the Vector API; packing and bookkeeping use bulk copies and scalar code, so
+ * nothing runs as (boxed, very slow) vector code in the interpreter or C1 while C2 warms up, and no
+ * MemorySegment vector loads sit in hot loops (no special JVM flags are needed).
+ *
+ * <p>The output is cut into a grid of parts (rows x column strips) with one part per worker, the
+ * cut chosen to keep packing duplication low; workers claim parts dynamically. Results do not
+ * depend on the number of threads: each output element is always summed in the same order.
  *
  * <p><b>Thread safety:</b> an engine owns per-worker packing buffers and a single reusable job
  * object; use it from one caller thread at a time. Segments must be accessible from the pool's
- * worker threads (global, automatic or shared arenas, not confined ones) and must be native
- * (off-heap) segments or heap segments backed by {@code byte[]}.
+ * worker threads (global, automatic or shared arenas, not confined ones). The output segment must
+ * be native (off-heap) or a heap segment backed by {@code byte[]} (a Vector API restriction); inputs
+ * may be any segment. No allocation per call.
  */
 public final class GemmEngine implements JvmParallel.Task {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
+
     /** Micro-kernel geometry: rows x vectors of the register tile. */
     public enum Kernel {
         /** 4 rows x 4 vectors = 16 accumulators. */
         K4X4(4, 4),
-        /** 6 rows x 2 vectors = 12 accumulators. */
-        K6X2(6, 2),
-        /** 5 rows x 2 vectors = 10 accumulators. */
-        K5X2(5, 2),
         /** 4 rows x 2 vectors = 8 accumulators. */
         K4X2(4, 2),
-        /** 4 rows x 3 vectors = 12 accumulators. */
-        K4X3(4, 3),
         /** 3 rows x 3 vectors = 9 accumulators. */
-        K3X3(3, 3),
-        /** 8 rows x 1 vectors = 8 accumulators. */
-        K8X1(8, 1),
-        /** 2 rows x 4 vectors = 8 accumulators. */
-        K2X4(2, 4);
+        K3X3(3, 3);
 
         final int rows;
         final int vectors;
@@ -64,12 +63,22 @@ public final class GemmEngine implements JvmParallel.Task {
             this.vectors = vectors;
         }
 
-        /** The default for this machine: 512-bit vectors imply AVX-512 and its 32 registers. */
+        /**
+         * The default for this machine. 512-bit vectors imply AVX-512 and its 32 registers: 4x4
+         * (16 accumulators). Otherwise assume 16 registers (AVX2): 4x2 (8 accumulators), since
+         * C2 keeps all broadcasts of a step live and 12 accumulators already spill.
+         */
         public static Kernel auto() {
-            return VL >= 16 ? K4X4 : K6X2;
+            return VL >= 16 ? K4X4 : K4X2;
         }
     }
+
     private static final ByteOrder NO = ByteOrder.nativeOrder();
+    /** Columns transposed together by the transposing B pack (divides every tile width). */
+    private static final int GROUP = 4;
+    /** Split dimension per worker (elements) above which each worker gets several parts. */
+    private static final long SPLIT_MORE = 4096;
+    private static final int PARTS_PER_WORKER = 4;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** Default blocking: depth of a packed K-slice, rows per packed A block, columns per packed B block. */
@@ -88,6 +97,8 @@ public final class GemmEngine implements JvmParallel.Task {
     // per-worker workspace, preallocated
     private final float[][] packA;
     private final float[][] packB;
+    private final float[][] rowBuf; // per-worker staging rows for the packing routines
+    private final float[] zeros; // read-only source for clearing output rows
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
 
     // ---- the current job (set by the caller before pool.run, read by the workers) ----
@@ -105,10 +116,16 @@ public final class GemmEngine implements JvmParallel.Task {
     private MemorySegment bias; // forward only (overwrite mode)
     private long biasOff;
     private boolean overwrite;
+    private float alpha = 1f; // scales A while packing
+    private int batch = 1; // independent products, operand i at offset + i * xBatch
+    private long aBatch;
+    private long bBatch;
+    private long cBatch;
     private int m;
     private int n;
     private int k;
-    private int tm; // worker grid
+    private final AtomicInteger nextPart = new AtomicInteger();
+    private int tm; // grid of parts
     private int tn;
     // dbias (backwardWeight): dbias[o] += sum_i dout[i * oc + o]
     private MemorySegment dbias;
@@ -137,10 +154,13 @@ public final class GemmEngine implements JvmParallel.Task {
         int t = pool.threads();
         packA = new float[t][];
         packB = new float[t][];
+        rowBuf = new float[t][];
+        zeros = new float[ncBlock];
         scratch = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = new float[mcBlock * kcBlock];
             packB[i] = new float[ncBlock * kcBlock];
+            rowBuf[i] = new float[Math.max(mrT, GROUP) * kcBlock];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
     }
@@ -245,6 +265,70 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
+    /**
+     * Batched strided product: for each batch entry {@code e < batch}, i < m, j < n,
+     * {@code C_e[i, j] = (accumulate ? C_e[i, j] : 0) + alpha * sum_{p<k} A_e[i, p] * B_e[p, j]} with
+     * <ul>
+     *   <li>{@code A_e[i, p]} at element {@code aOff + e * aBatch + i * aRow + p * aCol},</li>
+     *   <li>{@code B_e[p, j]} at element {@code bOff + e * bBatch + p * bRow + j * bCol},</li>
+     *   <li>{@code C_e[i, j]} at element {@code cOff + e * cBatch + i * ldc + j}.</li>
+     * </ul>
+     * Strides must be non-negative and the C entries must not overlap each other or the inputs.
+     * Either transposition of A and B is expressed through the strides (e.g. {@code B = K^T} is
+     * {@code bRow = 1, bCol = ld}). Small products are parallelized over the batch entries.
+     */
+    public void matmul(int batch, int m, int n, int k, float alpha,
+                       MemorySegment a, long aOff, long aBatch, long aRow, long aCol,
+                       MemorySegment b, long bOff, long bBatch, long bRow, long bCol,
+                       MemorySegment c, long cOff, long cBatch, long ldc, boolean accumulate) {
+        if (batch < 0 || m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative dimension: batch=" + batch + " m=" + m + " n=" + n + " k=" + k);
+        }
+        if (aBatch < 0 || aRow < 0 || aCol < 0 || bBatch < 0 || bRow < 0 || bCol < 0 || cBatch < 0 || ldc < 0) {
+            throw new IllegalArgumentException("strides must be non-negative");
+        }
+        if (batch == 0 || m == 0 || n == 0) {
+            return;
+        }
+        checkStrided(c, cOff, batch, cBatch, m, ldc, n, 1, "c");
+        if (k == 0) {
+            if (!accumulate) {
+                for (int e = 0; e < batch; e++) {
+                    for (int i = 0; i < m; i++) {
+                        long row = cOff + e * cBatch + i * ldc;
+                        for (int j = 0; j < n; j++) {
+                            c.setAtIndex(F, row + j, 0f);
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        checkStrided(a, aOff, batch, aBatch, m, aRow, k, aCol, "a");
+        checkStrided(b, bOff, batch, bBatch, k, bRow, n, bCol, "b");
+        setA(a, aOff, aRow, aCol);
+        setB(b, bOff, bRow, bCol);
+        setC(c, cOff, ldc);
+        this.bias = null;
+        this.overwrite = !accumulate;
+        this.alpha = alpha;
+        this.batch = batch;
+        this.aBatch = aBatch;
+        this.bBatch = bBatch;
+        this.cBatch = cBatch;
+        launch(m, n, k, bRow == 1 && bCol != 1 ? 4.0 : 1.0);
+    }
+
+    private static void checkStrided(MemorySegment seg, long off, int batch, long batchStride, int rows,
+                                     long rowStride, int cols, long colStride, String name) {
+        Objects.requireNonNull(seg, name);
+        long last = off + (batch - 1) * batchStride + (rows - 1) * rowStride + (cols - 1) * colStride;
+        if (off < 0 || (last + 1) * Float.BYTES > seg.byteSize()) {
+            throw new IndexOutOfBoundsException(name + ": need floats up to index " + last
+                    + " but segment holds " + seg.byteSize() / Float.BYTES);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // Driver
     // ------------------------------------------------------------------------------------------
@@ -277,7 +361,7 @@ public final class GemmEngine implements JvmParallel.Task {
         m = mm;
         n = nn;
         k = kk;
-        int t = pool.threads();
+        int t = (pool.threads() + batch - 1) / batch; // workers per batch entry
         long mp = ceilDiv(mm, mrT);
         long ns = ceilDiv(nn, nrT);
         double best = Double.MAX_VALUE;
@@ -301,6 +385,16 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         tm = bestTm;
         tn = t / bestTm;
+        if (t > 1) {
+            // Large outputs get a few parts per worker so that a worker slowed down by other
+            // processes does not hold up the call; the extra packing is negligible at that size.
+            if (tn >= tm && ns * nrT / tn >= SPLIT_MORE) {
+                tn *= PARTS_PER_WORKER;
+            } else if (tm > tn && mp * mrT / tm >= SPLIT_MORE) {
+                tm *= PARTS_PER_WORKER;
+            }
+        }
+        nextPart.set(0);
         try {
             pool.run(this);
         } finally {
@@ -308,33 +402,47 @@ public final class GemmEngine implements JvmParallel.Task {
             b = null;
             c = null;
             bias = null;
+            alpha = 1f;
+            batch = 1;
+            aBatch = 0;
+            bBatch = 0;
+            cBatch = 0;
         }
     }
 
     @Override
     public void run(int worker, int workers) {
-        int wm = worker / tn;
-        int wn = worker % tn;
-        long mp = ceilDiv(m, mrT);
-        long ns = ceilDiv(n, nrT);
-        int m0 = (int) Math.min(m, mp * wm / tm * mrT);
-        int m1 = (int) Math.min(m, mp * (wm + 1) / tm * mrT);
-        int n0 = (int) Math.min(n, ns * wn / tn * nrT);
-        int n1 = (int) Math.min(n, ns * (wn + 1) / tn * nrT);
-        if (m0 < m1 && n0 < n1) {
-            block(worker, m0, m1, n0, n1);
+        // The output is cut into tm x tn fixed parts; workers claim parts in order, so a worker
+        // that starts late (descheduled, slow wake-up) leaves its part to whoever is free. The
+        // parts do not depend on who computes them, so results are identical either way.
+        final int grid = tm * tn;
+        final int parts = batch * grid;
+        final long mp = ceilDiv(m, mrT);
+        final long ns = ceilDiv(n, nrT);
+        int part;
+        while ((part = nextPart.getAndIncrement()) < parts) {
+            int bi = part / grid;
+            int wm = (part % grid) / tn;
+            int wn = part % tn;
+            int m0 = (int) Math.min(m, mp * wm / tm * mrT);
+            int m1 = (int) Math.min(m, mp * (wm + 1) / tm * mrT);
+            int n0 = (int) Math.min(n, ns * wn / tn * nrT);
+            int n1 = (int) Math.min(n, ns * (wn + 1) / tn * nrT);
+            if (m0 < m1 && n0 < n1) {
+                block(worker, aOff + bi * aBatch, bOff + bi * bBatch, cOff + bi * cBatch, m0, m1, n0, n1);
+            }
         }
         if (dbias != null) {
             long chunks = ceilDiv(dbCols, VL);
             int o0 = (int) Math.min(dbCols, chunks * worker / workers * VL);
             int o1 = (int) Math.min(dbCols, chunks * (worker + 1) / workers * VL);
             if (o0 < o1) {
-                columnSums(dout, doutOff, dbRows, dbCols, o0, o1, dbias, dbiasOff);
+                columnSums(dout, doutOff, dbRows, dbCols, o0, o1, dbias, dbiasOff, packA[worker], rowBuf[worker]);
             }
         }
     }
 
-    private void block(int worker, int m0, int m1, int n0, int n1) {
+    private void block(int worker, long aBase, long bBase, long cBase, int m0, int m1, int n0, int n1) {
         final float[] ap = packA[worker];
         final float[] bp = packB[worker];
         final int kcMax = kcBlock;
@@ -349,12 +457,12 @@ public final class GemmEngine implements JvmParallel.Task {
             int nc = Math.min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(bp, pc, kc, jc, nc);
+                packB(worker, bp, bBase, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(ap, ic, mc, pc, kc);
+                    packA(worker, ap, aBase, ic, mc, pc, kc);
                     if (overwrite && pc == 0) {
-                        initC(ic, mc, jc, nc);
+                        initC(cBase, ic, mc, jc, nc);
                     }
                     for (int jr = 0; jr < nc; jr += nrt) {
                         int nr = Math.min(nrt, nc - jr);
@@ -362,7 +470,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         for (int ir = 0; ir < mc; ir += mrt) {
                             int mr = Math.min(mrt, mc - ir);
                             int ao = (ir / mrt) * kc * mrt;
-                            long co = cOff + (long) (ic + ir) * ld + jc + jr;
+                            long co = cBase + (long) (ic + ir) * ld + jc + jr;
                             if (mr == mrt && nr == nrt) {
                                 micro(kern, ap, ao, bp, bo, kc, cs, co * Float.BYTES, ld * Float.BYTES);
                             } else {
@@ -384,21 +492,28 @@ public final class GemmEngine implements JvmParallel.Task {
     // ------------------------------------------------------------------------------------------
 
     /** Packs A[ic..ic+mc, pc..pc+kc] into panels of mrT rows: ap[p*kc*mrT + kk*mrT + r]. */
-    private void packA(float[] ap, int ic, int mc, int pc, int kc) {
+    private void packA(int worker, float[] ap, long aBase, int ic, int mc, int pc, int kc) {
+        final float scale = alpha;
         final MemorySegment seg = a;
         if (acs == 1) {
-            for (int ir = 0; ir < mc; ir += mrT) {
-                int base = (ir / mrT) * kc * mrT;
-                for (int r = 0; r < mrT; r++) {
-                    if (ir + r < mc) {
-                        long src = aOff + (long) (ic + ir + r) * ars + pc;
-                        for (int kk = 0; kk < kc; kk++) {
-                            ap[base + kk * mrT + r] = seg.getAtIndex(F, src + kk);
-                        }
+            // rows are contiguous in k: bulk-copy each row to a buffer, then interleave from heap
+            final float[] rows = rowBuf[worker];
+            final int mrt = mrT;
+            for (int ir = 0; ir < mc; ir += mrt) {
+                int base = (ir / mrt) * kc * mrt;
+                int valid = Math.min(mrt, mc - ir);
+                for (int r = 0; r < mrt; r++) {
+                    if (r < valid) {
+                        long src = aBase + (long) (ic + ir + r) * ars + pc;
+                        MemorySegment.copy(seg, F, src * Float.BYTES, rows, r * kc, kc);
                     } else {
-                        for (int kk = 0; kk < kc; kk++) {
-                            ap[base + kk * mrT + r] = 0f;
-                        }
+                        java.util.Arrays.fill(rows, r * kc, (r + 1) * kc, 0f);
+                    }
+                }
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * mrt;
+                    for (int r = 0; r < mrt; r++) {
+                        ap[d + r] = rows[r * kc + kk] * scale;
                     }
                 }
             }
@@ -407,13 +522,13 @@ public final class GemmEngine implements JvmParallel.Task {
             for (int ir = 0; ir < mc; ir += mrT) {
                 int base = (ir / mrT) * kc * mrT;
                 int rows = Math.min(mrT, mc - ir);
-                long src = aOff + (ic + ir) + (long) pc * ld;
+                long src = aBase + (ic + ir) + (long) pc * ld;
                 if (rows == mrT) {
                     for (int kk = 0; kk < kc; kk++) {
                         long s = src + kk * ld;
                         int d = base + kk * mrT;
                         for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = seg.getAtIndex(F, s + r);
+                            ap[d + r] = seg.getAtIndex(F, s + r) * scale;
                         }
                     }
                 } else {
@@ -421,7 +536,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         long s = src + kk * ld;
                         int d = base + kk * mrT;
                         for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = r < rows ? seg.getAtIndex(F, s + r) : 0f;
+                            ap[d + r] = r < rows ? seg.getAtIndex(F, s + r) * scale : 0f;
                         }
                     }
                 }
@@ -432,7 +547,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int kk = 0; kk < kc; kk++) {
                     for (int r = 0; r < mrT; r++) {
                         ap[base + kk * mrT + r] = ir + r < mc
-                                ? seg.getAtIndex(F, aOff + (long) (ic + ir + r) * ars + (long) (pc + kk) * acs)
+                                ? seg.getAtIndex(F, aBase + (long) (ic + ir + r) * ars + (long) (pc + kk) * acs) * scale
                                 : 0f;
                     }
                 }
@@ -441,48 +556,51 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
     /** Packs B[pc..pc+kc, jc..jc+nc] into strips of nrT columns: bp[s*kc*nrT + kk*nrT + j]. */
-    private void packB(float[] bp, int pc, int kc, int jc, int nc) {
+    private void packB(int worker, float[] bp, long bBase, int pc, int kc, int jc, int nc) {
         final MemorySegment seg = b;
         if (bcs == 1) {
+            // rows contiguous in j: bulk copies (no vector code outside the kernels: vector code
+            // that runs before C2 compiles it is boxed and very slow)
             final long ld = brs;
-            for (int jr = 0; jr < nc; jr += nrT) {
-                int base = (jr / nrT) * kc * nrT;
-                int cols = Math.min(nrT, nc - jr);
-                long src = bOff + (long) pc * ld + jc + jr;
-                if (cols == nrT) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = (src + kk * ld) * Float.BYTES;
-                        int d = base + kk * nrT;
-                        for (int v = 0; v < nrT; v += VL) {
-                            FloatVector.fromMemorySegment(S, seg, s + (long) v * Float.BYTES, NO).intoArray(bp, d + v);
-                        }
-                    }
-                } else {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = src + kk * ld;
-                        int d = base + kk * nrT;
-                        for (int j = 0; j < nrT; j++) {
-                            bp[d + j] = j < cols ? seg.getAtIndex(F, s + j) : 0f;
-                        }
+            final int nrt = nrT;
+            for (int jr = 0; jr < nc; jr += nrt) {
+                int base = (jr / nrt) * kc * nrt;
+                int cols = Math.min(nrt, nc - jr);
+                long src = bBase + (long) pc * ld + jc + jr;
+                for (int kk = 0; kk < kc; kk++) {
+                    int d = base + kk * nrt;
+                    MemorySegment.copy(seg, F, (src + kk * ld) * Float.BYTES, bp, d, cols);
+                    if (cols < nrt) {
+                        java.util.Arrays.fill(bp, d + cols, d + nrt, 0f);
                     }
                 }
             }
         } else if (brs == 1) {
+            // transposing pack (B stored as [n][k], e.g. nn.Linear weights): bulk-copy GROUP columns'
+            // k-runs to a heap buffer, then write them GROUP floats at a time into the strip
             final long ld = bcs;
-            for (int jr = 0; jr < nc; jr += nrT) {
-                int base = (jr / nrT) * kc * nrT;
-                int cols = Math.min(nrT, nc - jr);
-                for (int j = 0; j < nrT; j++) {
-                    int d = base + j;
-                    if (j < cols) {
-                        long src = bOff + (long) (jc + jr + j) * ld + pc;
-                        for (int kk = 0; kk < kc; kk++) {
-                            bp[d + kk * nrT] = seg.getAtIndex(F, src + kk);
+            final float[] rows = rowBuf[worker];
+            final int nrt = nrT;
+            for (int jr = 0; jr < nc; jr += nrt) {
+                int base = (jr / nrt) * kc * nrt;
+                int cols = Math.min(nrt, nc - jr);
+                for (int j0 = 0; j0 < nrt; j0 += GROUP) {
+                    for (int g = 0; g < GROUP; g++) {
+                        int j = j0 + g;
+                        if (j < cols) {
+                            long src = bBase + (long) (jc + jr + j) * ld + pc;
+                            MemorySegment.copy(seg, F, src * Float.BYTES, rows, g * kc, kc);
+                        } else {
+                            java.util.Arrays.fill(rows, g * kc, (g + 1) * kc, 0f);
                         }
-                    } else {
-                        for (int kk = 0; kk < kc; kk++) {
-                            bp[d + kk * nrT] = 0f;
-                        }
+                    }
+                    int d = base + j0;
+                    for (int kk = 0; kk < kc; kk++) {
+                        int e = d + kk * nrt;
+                        bp[e] = rows[kk];
+                        bp[e + 1] = rows[kc + kk];
+                        bp[e + 2] = rows[2 * kc + kk];
+                        bp[e + 3] = rows[3 * kc + kk];
                     }
                 }
             }
@@ -492,7 +610,7 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int kk = 0; kk < kc; kk++) {
                     for (int j = 0; j < nrT; j++) {
                         bp[base + kk * nrT + j] = jr + j < nc
-                                ? seg.getAtIndex(F, bOff + (long) (pc + kk) * brs + (long) (jc + jr + j) * bcs)
+                                ? seg.getAtIndex(F, bBase + (long) (pc + kk) * brs + (long) (jc + jr + j) * bcs)
                                 : 0f;
                     }
                 }
@@ -510,13 +628,8 @@ public final class GemmEngine implements JvmParallel.Task {
                               MemorySegment c, long co, long rb) {
         switch (kern) {
             case K4X4 -> kernel4x4(ap, ao, bp, bo, kc, c, co, rb);
-            case K6X2 -> kernel6x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K5X2 -> kernel5x2(ap, ao, bp, bo, kc, c, co, rb);
             case K4X2 -> kernel4x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K4X3 -> kernel4x3(ap, ao, bp, bo, kc, c, co, rb);
             case K3X3 -> kernel3x3(ap, ao, bp, bo, kc, c, co, rb);
-            case K8X1 -> kernel8x1(ap, ao, bp, bo, kc, c, co, rb);
-            case K2X4 -> kernel2x4(ap, ao, bp, bo, kc, c, co, rb);
         }
     }
 
@@ -527,8 +640,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 4 * VL;
+            final int ai = ao + (kk) * 4;
+            final int bi = bo + (kk) * 4 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -578,107 +691,6 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
 
-    /** C[6, 2*VL] += Apanel[kc, 6]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel6x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 6;
-            final int bi = bo + kk * 2 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c51).intoMemorySegment(c, r + vb, NO);
-    }
-
-
-    /** C[5, 2*VL] += Apanel[kc, 5]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel5x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 5;
-            final int bi = bo + kk * 2 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
-    }
-
-
     /** C[4, 2*VL] += Apanel[kc, 4]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
     static void kernel4x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -686,8 +698,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 2 * VL;
+            final int ai = ao + (kk) * 4;
+            final int bi = bo + (kk) * 2 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -716,55 +728,6 @@ public final class GemmEngine implements JvmParallel.Task {
         r += rb;
         FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
         FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-    }
-
-
-    /** C[4, 3*VL] += Apanel[kc, 4]^T * Bstrip[kc, 3*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel4x3(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 4;
-            final int bi = bo + kk * 3 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c32).intoMemorySegment(c, r + 2 * vb, NO);
     }
 
 
@@ -774,8 +737,8 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 3;
-            final int bi = bo + kk * 3 * VL;
+            final int ai = ao + (kk) * 3;
+            final int bi = bo + (kk) * 3 * VL;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
@@ -805,93 +768,6 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
         FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
         FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-    }
-
-
-    /** C[8, 1*VL] += Apanel[kc, 8]^T * Bstrip[kc, 1*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel8x1(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 8;
-            final int bi = bo + kk * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x.fma(b0, c60);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x.fma(b0, c70);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c60).intoMemorySegment(c, r, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c70).intoMemorySegment(c, r, NO);
-    }
-
-
-    /** C[2, 4*VL] += Apanel[kc, 2]^T * Bstrip[kc, 4*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel2x4(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + kk * 2;
-            final int bi = bo + kk * 4 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c03).intoMemorySegment(c, r + 3 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c13).intoMemorySegment(c, r + 3 * vb, NO);
     }
 
 
@@ -907,21 +783,14 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
     /** C[ic..ic+mc, jc..jc+nc] = bias[jc..jc+nc] (or 0 when bias is null). */
-    private void initC(int ic, int mc, int jc, int nc) {
+    private void initC(long cBase, int ic, int mc, int jc, int nc) {
         final MemorySegment cs = c;
         for (int i = ic; i < ic + mc; i++) {
-            long row = (cOff + (long) i * ldc + jc) * Float.BYTES;
+            long row = (cBase + (long) i * ldc + jc) * Float.BYTES;
             if (bias != null) {
                 MemorySegment.copy(bias, (biasOff + jc) * Float.BYTES, cs, row, (long) nc * Float.BYTES);
             } else {
-                int j = 0;
-                FloatVector z = FloatVector.zero(S);
-                for (; j + VL <= nc; j += VL) {
-                    z.intoMemorySegment(cs, row + (long) j * Float.BYTES, NO);
-                }
-                for (; j < nc; j++) {
-                    cs.set(F, row + (long) j * Float.BYTES, 0f);
-                }
+                MemorySegment.copy(zeros, 0, cs, F, row, nc);
             }
         }
     }
@@ -930,36 +799,26 @@ public final class GemmEngine implements JvmParallel.Task {
     // Column sums for dbias
     // ------------------------------------------------------------------------------------------
 
-    /** dst[o] += sum_i src[i * cols + o] for o in [o0, o1). */
+    /**
+     * dst[o] += sum_i src[i * cols + o] for o in [o0, o1), summing rows in order (so the result does
+     * not depend on the split). Columns are done in chunks of {@code sums.length}.
+     */
     static void columnSums(MemorySegment src, long srcOff, int rows, int cols, int o0, int o1,
-                           MemorySegment dst, long dstOff) {
-        int o = o0;
-        final long rowBytes = (long) cols * Float.BYTES;
-        for (; o + 4 * VL <= o1; o += 4 * VL) {
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-            long p = (srcOff + o) * Float.BYTES;
-            for (int i = 0; i < rows; i++, p += rowBytes) {
-                s0 = s0.add(FloatVector.fromMemorySegment(S, src, p, NO));
-                s1 = s1.add(FloatVector.fromMemorySegment(S, src, p + VL * Float.BYTES, NO));
-                s2 = s2.add(FloatVector.fromMemorySegment(S, src, p + 2L * VL * Float.BYTES, NO));
-                s3 = s3.add(FloatVector.fromMemorySegment(S, src, p + 3L * VL * Float.BYTES, NO));
+                           MemorySegment dst, long dstOff, float[] sums, float[] stage) {
+        final int chunk = Math.min(sums.length, stage.length);
+        for (int o = o0; o < o1; o += chunk) {
+            int len = Math.min(chunk, o1 - o);
+            java.util.Arrays.fill(sums, 0, len, 0f);
+            for (int i = 0; i < rows; i++) {
+                MemorySegment.copy(src, F, (srcOff + (long) i * cols + o) * Float.BYTES, stage, 0, len);
+                for (int j = 0; j < len; j++) {
+                    sums[j] += stage[j];
+                }
             }
-            long d = (dstOff + o) * Float.BYTES;
-            final long vb = (long) VL * Float.BYTES;
-            FloatVector.fromMemorySegment(S, dst, d, NO).add(s0).intoMemorySegment(dst, d, NO);
-            FloatVector.fromMemorySegment(S, dst, d + vb, NO).add(s1).intoMemorySegment(dst, d + vb, NO);
-            FloatVector.fromMemorySegment(S, dst, d + 2 * vb, NO).add(s2).intoMemorySegment(dst, d + 2 * vb, NO);
-            FloatVector.fromMemorySegment(S, dst, d + 3 * vb, NO).add(s3).intoMemorySegment(dst, d + 3 * vb, NO);
-        }
-        for (; o < o1; o += VL) {
-            VectorMask<Float> mask = S.indexInRange(o, o1);
-            FloatVector s = FloatVector.zero(S);
-            long p = (srcOff + o) * Float.BYTES;
-            for (int i = 0; i < rows; i++, p += rowBytes) {
-                s = s.add(FloatVector.fromMemorySegment(S, src, p, NO, mask));
+            for (int j = 0; j < len; j++) {
+                long at = dstOff + o + j;
+                dst.setAtIndex(F, at, dst.getAtIndex(F, at) + sums[j]);
             }
-            long d = (dstOff + o) * Float.BYTES;
-            FloatVector.fromMemorySegment(S, dst, d, NO, mask).add(s).intoMemorySegment(dst, d, NO, mask);
         }
     }
 

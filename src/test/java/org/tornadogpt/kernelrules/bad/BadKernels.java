@@ -63,6 +63,12 @@ public final class BadKernels {
         return tmp[0];
     }
 
+    public static void unsignedShift(int first, int count, IntArray out) {
+        for (@Parallel int i = 0; i < count; i++) {
+            out.set(first + i, out.get(first + i) >>> 8);
+        }
+    }
+
     public static void callsKernel(int first, int count, FloatArray out) {
         allocatesObject(first, count, out);
     }

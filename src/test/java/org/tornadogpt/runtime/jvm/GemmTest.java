@@ -381,4 +381,110 @@ class GemmTest {
                     () -> Gemm.forward(big, 0, big, 0, big, 0, null, 0, -1, 4, 5));
         }
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Batched strided matmul
+    // ---------------------------------------------------------------------------------------
+
+    static double[] refMatmul(int batch, int m, int n, int k, float alpha, Buf a, long aBatch, long aRow, long aCol,
+                              Buf b, long bBatch, long bRow, long bCol, Buf c, long cBatch, long ldc, boolean acc) {
+        double[] r = new double[(int) c.len];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = c.get(i);
+        }
+        for (int e = 0; e < batch; e++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        s += (double) a.get(e * aBatch + i * aRow + p * aCol) * b.get(e * bBatch + p * bRow + j * bCol);
+                    }
+                    int at = (int) (e * cBatch + i * ldc + j);
+                    r[at] = (acc ? r[at] : 0) + alpha * s;
+                }
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void batchedStridedMatmulLikeAttention() {
+        // qkv [B, T, 3C] with NH heads of size hs; scores = q k^T * scale, then y = att v
+        int bsz = 2;
+        int t = 37;
+        int nh = 3;
+        int hs = 20;
+        int c = nh * hs;
+        float scale = (float) (1 / Math.sqrt(hs));
+        for (JvmParallel p : List.of(pool1, pool2, pool3)) {
+            GemmEngine e = new GemmEngine(p);
+            SplittableRandom rnd = new SplittableRandom(21);
+            try (Arena arena = Arena.ofShared()) {
+                Buf qkv = buf(arena, (long) bsz * t * 3 * c, 3, rnd);
+                Buf att = buf(arena, (long) bsz * nh * t * t, 1, rnd);
+                Buf y = buf(arena, (long) bsz * t * c, 2, rnd);
+                for (int b = 0; b < bsz; b++) {
+                    long q = (long) b * t * 3 * c;
+                    Buf qb = new Buf(qkv.seg(), qkv.off() + q, qkv.len() - q);
+                    Buf kb = new Buf(qkv.seg(), qkv.off() + q + c, qkv.len() - q - c);
+                    Buf vb = new Buf(qkv.seg(), qkv.off() + q + 2 * c, qkv.len() - q - 2 * c);
+                    Buf ab = new Buf(att.seg(), att.off() + (long) b * nh * t * t, (long) nh * t * t);
+                    Buf yb = new Buf(y.seg(), y.off() + (long) b * t * c, (long) t * c);
+                    double[] expAtt = refMatmul(nh, t, t, hs, scale, qb, hs, 3L * c, 1, kb, hs, 1, 3L * c, ab, (long) t * t, t, false);
+                    e.matmul(nh, t, t, hs, scale, qkv.seg(), qb.off(), hs, 3L * c, 1, qkv.seg(), kb.off(), hs, 1, 3L * c,
+                            att.seg(), ab.off(), (long) t * t, t, false);
+                    checkRange("scores b=" + b + " t=" + p.threads(), ab, expAtt, tol(hs));
+                    double[] expY = refMatmul(nh, t, hs, t, 1f, ab, (long) t * t, t, 1, vb, hs, 3L * c, 1, yb, hs, c, false);
+                    e.matmul(nh, t, hs, t, 1f, att.seg(), ab.off(), (long) t * t, t, 1, qkv.seg(), vb.off(), hs, 3L * c, 1,
+                            y.seg(), yb.off(), hs, c, false);
+                    checkRange("y b=" + b + " t=" + p.threads(), yb, expY, tol(t));
+                }
+            }
+        }
+    }
+
+    @Test
+    void matmulAccumulatesAndHandlesSingleEntries() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int[] dims : new int[][] {{1, 1, 1, 1}, {1, 37, 301, 72}, {5, 3, 17, 5}, {2, 64, 64, 100}}) {
+            int batch = dims[0];
+            int m = dims[1];
+            int n = dims[2];
+            int k = dims[3];
+            for (boolean acc : new boolean[] {false, true}) {
+                for (JvmParallel p : List.of(pool1, pool2)) {
+                    GemmEngine e = new GemmEngine(p);
+                    try (Arena arena = Arena.ofShared()) {
+                        // A column-major with padding, B row-major with padding, C with ldc > n
+                        long aRow = 1;
+                        long aCol = m + 2;
+                        long aBatch = aCol * k + 1;
+                        long bRow = n + 3;
+                        long bCol = 1;
+                        long bBatch = bRow * k;
+                        long ldc = n + 1;
+                        long cBatch = ldc * m + 5;
+                        Buf a = buf(arena, aBatch * batch, 4, rnd);
+                        Buf b = buf(arena, bBatch * batch, 0, rnd);
+                        Buf c = buf(arena, cBatch * batch, 7, rnd);
+                        double[] exp = refMatmul(batch, m, n, k, 0.5f, a, aBatch, aRow, aCol, b, bBatch, bRow, bCol, c,
+                                cBatch, ldc, acc);
+                        // elements of c outside the m x n entries keep their values
+                        e.matmul(batch, m, n, k, 0.5f, a.seg(), a.off(), aBatch, aRow, aCol, b.seg(), b.off(), bBatch,
+                                bRow, bCol, c.seg(), c.off(), cBatch, ldc, acc);
+                        checkRange("matmul " + java.util.Arrays.toString(dims) + " acc=" + acc, c, exp, tol(k));
+                    }
+                }
+            }
+        }
+    }
+
+    static void checkRange(String what, Buf actual, double[] expected, double tol) {
+        for (int i = 0; i < expected.length; i++) {
+            float v = actual.get(i);
+            if (!(Math.abs(v - expected[i]) <= tol)) {
+                fail(what + ": element " + i + " = " + v + ", expected " + expected[i] + " (tol " + tol + ")");
+            }
+        }
+    }
 }
