@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class AttentionFast {
     private int T, hd, Tp, Tr, hdp;
-    private float[] q, kt, vp, s, p, y;
+    private float[] q, kt, vp, s, p, y, keep;
 
     /** Makes the scratch large enough for sequence length T and head size hd. */
     void ensure(int T, int hd) {
@@ -40,6 +40,7 @@ final class AttentionFast {
             y = new float[rows];
         }
         if (kt == null || kt.length < hdp * Tp) kt = new float[hdp * Tp];
+        if (keep == null || keep.length < Tp) keep = new float[Tp];
     }
 
     private void shape(int T, int hd) {
@@ -174,7 +175,7 @@ final class AttentionFast {
 
     /**
      * Row r (n = t+1 scores up to the diagonal) of the softmax: s *= scale in place, p = softmax(s)
-     * with zeros from n to rowEnd.
+     * with zeros from n to rowLen.
      */
     private static void softmaxRow(float[] s, float[] p, int r, int n, int rowLen, float scale) {
         FloatVector sv = FloatVector.broadcast(S, scale);
@@ -185,25 +186,13 @@ final class AttentionFast {
             x.intoArray(s, r + i);
             mv = mv.max(x);
         }
-        float max = mv.reduceLanes(VectorOperators.MAX);
+        float max = mv.reduceLanes(VectorOperators.MAX); // order-independent
         for (; i < n; i++) {
             s[r + i] *= scale;
             max = Math.max(max, s[r + i]);
         }
-        FloatVector mx = FloatVector.broadcast(S, max);
-        FloatVector sum = FloatVector.zero(S);
-        i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, s, r + i).sub(mx));
-            e.intoArray(p, r + i);
-            sum = sum.add(e);
-        }
-        float tot = VectorKernels.sumLanes(sum);
-        for (; i < n; i++) {
-            float e = VectorKernels.exp(s[r + i] - max);
-            p[r + i] = e;
-            tot += e;
-        }
+        System.arraycopy(s, r, p, r, n);
+        float tot = VectorKernels.expSum(p, r, n, max);
         float inv = 1f / tot;
         FloatVector iv = FloatVector.broadcast(S, inv);
         i = 0;
@@ -217,7 +206,8 @@ final class AttentionFast {
         FloatVector dv = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) dv = FloatVector.fromArray(S, p, r + i).fma(FloatVector.fromArray(S, s, r + i), dv);
-        float dot = VectorKernels.sumLanes(dv);
+        float dot = 0f;
+        for (int lane = 0; lane < L; lane++) dot += dv.lane(lane); // fixed order
         for (; i < n; i++) dot += p[r + i] * s[r + i];
         FloatVector dotv = FloatVector.broadcast(S, dot), sc = FloatVector.broadcast(S, scale);
         i = 0;
@@ -227,12 +217,12 @@ final class AttentionFast {
         java.util.Arrays.fill(s, r + n, r + rowLen, 0f);
     }
 
-    /** Multiplies row t of a (Tp-strided) matrix by the dropout keep scales of elements idx0 + t2, t2 <= t. */
-    private static void dropRow(float[] m, int off, int n, int idx0, int key, int threshold, float scale) {
+    /** m[off + i] *= keep scale of element idx0 + i (dropout), for i in [0, n); keep: scratch of n floats. */
+    private static void dropRow(float[] m, int off, int n, int idx0, int key, int threshold, float scale, float[] keep) {
+        VectorKernels.keepScales(keep, 0, n, idx0, key, threshold, scale);
         int i = 0;
-        for (; i <= n - L; i += L)
-            FloatVector.fromArray(S, m, off + i).mul(VectorKernels.keepVector(idx0 + i, key, threshold, scale)).intoArray(m, off + i);
-        for (; i < n; i++) m[off + i] *= VectorKernels.keepScalar(idx0 + i, key, threshold, scale);
+        for (; i <= n - L; i += L) FloatVector.fromArray(S, m, off + i).mul(FloatVector.fromArray(S, keep, i)).intoArray(m, off + i);
+        for (; i < n; i++) m[off + i] *= keep[i];
     }
 
     // ------------------------------------------------------------------------------------------
@@ -264,7 +254,7 @@ final class AttentionFast {
             softmaxRow(s, p, r, t + 1, Tp, scale);
             MemorySegment.copy(p, r, att, F, (attOff + ((long) bh * T + t) * T) * Float.BYTES, T);
             System.arraycopy(p, r, s, r, Tp);
-            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale);
+            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale, keep);
         }
         java.util.Arrays.fill(s, T * Tp, Tr * Tp, 0f);
         // y = P v, 4 rows at a time over the columns up to the block's diagonal
@@ -292,7 +282,7 @@ final class AttentionFast {
         }
         for (int t = 0; t < T; t++) {
             int r = t * Tp;
-            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale);
+            if (threshold != 0) dropRow(s, r, t + 1, (bh * T + t) * T, key, threshold, dropScale, keep);
             softmaxBackwardRow(s, p, r, t + 1, Tp, scale);
             MemorySegment.copy(s, r, dpreatt, F, ((long) bh * T + t) * T * Float.BYTES, T);
         }
@@ -313,7 +303,7 @@ final class AttentionFast {
         gatherSquare(dpreatt, (long) bh * T * T, s);                               // dS
         gatherSquare(att, attOff + (long) bh * T * T, p);                          // P
         if (threshold != 0)
-            for (int t = 0; t < T; t++) dropRow(p, t * Tp, t + 1, (bh * T + t) * T, key, threshold, dropScale);
+            for (int t = 0; t < T; t++) dropRow(p, t * Tp, t + 1, (bh * T + t) * T, key, threshold, dropScale, keep);
         gatherRows(qkv, base, rowStride, vp, hdp, Tr);                             // q
         gatherRows(dout, (long) b * T * C + (long) h * hd, C, q, hdp, Tr);         // dy (stride hdp here)
         long dk = (long) b * T * rowStride + C + (long) h * hd;

@@ -34,12 +34,14 @@ public final class FastPaths {
     private final JvmParallel pool;
     private final GemmEngine gemm;
     private final AttentionFast[] attention;
+    private final float[][] scratch; // per worker, VectorKernels.BLOCK floats
 
     public FastPaths(JvmParallel pool) {
         this.pool = pool;
         this.gemm = new GemmEngine(pool);
         this.attention = new AttentionFast[pool.threads()];
         for (int i = 0; i < attention.length; i++) attention[i] = new AttentionFast();
+        this.scratch = new float[pool.threads()][VectorKernels.BLOCK];
     }
 
     public JvmParallel pool() {
@@ -293,7 +295,7 @@ public final class FastPaths {
         return new Ranged(count, 1, 1) {
             @Override
             void range(int from, int to, int worker) {
-                VectorKernels.crossEntropyForward(probs, losses, logits, targets, V, from, to);
+                VectorKernels.crossEntropyForward(probs, losses, logits, targets, V, from, to, scratch[worker]);
             }
         };
     }
@@ -363,8 +365,8 @@ public final class FastPaths {
         return new Ranged(count, ELEMENTS, L) {
             @Override
             void range(int from, int to, int worker) {
-                if (forward) VectorKernels.geluForward(x, xOff + (long) from, inp, inpOff + (long) from, to - from);
-                else VectorKernels.geluBackward(x, xOff + (long) from, inp, inpOff + (long) from, to - from);
+                if (forward) VectorKernels.geluForward(x, xOff + (long) from, inp, inpOff + (long) from, to - from, scratch[worker]);
+                else VectorKernels.geluBackward(x, xOff + (long) from, inp, inpOff + (long) from, to - from, scratch[worker]);
             }
         };
     }
@@ -377,14 +379,14 @@ public final class FastPaths {
             return new Ranged(count, ELEMENTS, L) {
                 @Override
                 void range(int from, int to, int worker) {
-                    VectorKernels.residual(out, outOff + from, x, xOff + from, y, yOff + from, from, to - from, 0, 0, 1f);
+                    VectorKernels.residual(out, outOff + from, x, xOff + from, y, yOff + from, from, to - from, 0, 0, 1f, scratch[worker]);
                 }
             };
         }
         return new Dropped(count, ELEMENTS, L, (IntArray) a[8], i(a[9])) {
             @Override
             void range(int from, int to, int worker) {
-                VectorKernels.residual(out, outOff + from, x, xOff + from, y, yOff + from, from, to - from, key, threshold, scale);
+                VectorKernels.residual(out, outOff + from, x, xOff + from, y, yOff + from, from, to - from, key, threshold, scale, scratch[worker]);
             }
         };
     }
@@ -395,7 +397,7 @@ public final class FastPaths {
         return new Dropped(count, ELEMENTS, L, (IntArray) a[4], i(a[5])) {
             @Override
             void range(int from, int to, int worker) {
-                VectorKernels.scaledCopy(db, from, dout, from, from, to - from, key, threshold, scale);
+                VectorKernels.scaledCopy(db, from, dout, from, from, to - from, key, threshold, scale, scratch[worker]);
             }
         };
     }
@@ -407,7 +409,7 @@ public final class FastPaths {
         return new Dropped(count, ELEMENTS, L, (IntArray) a[4], i(a[5])) {
             @Override
             void range(int from, int to, int worker) {
-                if (threshold != 0) VectorKernels.dropoutInPlace(x, xOff + from, from, to - from, key, threshold, scale);
+                if (threshold != 0) VectorKernels.scaledCopy(x, xOff + from, x, xOff + from, from, to - from, key, threshold, scale, scratch[worker]);
             }
         };
     }
@@ -551,7 +553,7 @@ public final class FastPaths {
             for (int h = 0; h < count; h++) {
                 long r = (long) h * Tmax;
                 float max = VectorKernels.max(att, r, n);
-                float sum = VectorKernels.expShifted(att, r, att, r, n, max);
+                float sum = VectorKernels.expShifted(att, r, att, r, n, max, scratch[0]);
                 VectorKernels.scale(att, r, n, 1f / sum);
             }
         };

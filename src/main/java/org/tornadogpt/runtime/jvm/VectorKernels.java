@@ -14,23 +14,30 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API versions of the portable kernels' inner loops, on off-heap segments with element
  * (float) offsets, over a range of rows or elements so that {@link FastPaths} can split the work
  * over its pool. Each method computes what the portable kernel named in its comment computes for
- * that range; only the summation order differs (lanes, then a tree), so results agree to rounding.
+ * that range; only the summation order differs (vector lanes, then the lanes in index order), so results agree
+ * to rounding.
  *
- * <p>No vectors live in fields or arrays; every loop has a scalar tail, so any length works.
- *
- * <p>Vector code sits in small leaf methods that each handle one row or one block of at most
- * {@link #BLOCK} elements, called in a scalar loop: a leaf is invoked thousands of times per
- * training step, so C2 compiles (and intrinsifies) it within the first steps. A kernel whose one
- * long loop ran a few times per step would stay in C1 or on-stack-replacement code for a long time,
- * where every vector operation allocates a boxed vector.
- *
- * <p>Results must not depend on whether a method runs interpreted, in C1 or in C2 (a resumed
- * training run has to reproduce the uninterrupted one bit for bit, and the JIT state differs
- * between them). So only operations with one IEEE result are used: lanewise add, mul, fma, div,
- * sqrt, min/max. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another order than the
- * Java fallback: {@link #sumLanes} adds them in a fixed tree) and not the {@code EXP}/{@code TANH}
- * operators (SVML and the fallback differ in the last bit: {@link #exp} and {@link #tanh} are
- * polynomials built from the basic operations, with scalar twins for the loop tails).
+ * <p>Rules that keep these fast, allocation-free and deterministic:
+ * <ul>
+ *   <li>Vector code sits in small leaf methods that each handle one row or one block of at most
+ *       {@link #BLOCK} elements, called in a scalar loop: a leaf runs thousands of times per
+ *       training step, so C2 compiles (and intrinsifies) it within the first steps. (A kernel
+ *       whose one long loop ran a few times per step stays in C1 or on-stack-replacement code for
+ *       long, where every vector operation allocates a boxed vector.)</li>
+ *   <li>No method takes or returns a vector except the one-line {@link #load} and {@link #store}
+ *       (always inlined): a larger helper with a vector parameter may be compiled on its own,
+ *       where the vector's exact class is unknown, and then neither inlined nor intrinsified
+ *       (boxed vectors again). Helpers work on arrays and segments: {@link #expSum},
+ *       {@link #tanhInPlace} and {@link #keepScales} write to a per-worker scratch array.</li>
+ *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
+ *       training run reproduces the uninterrupted one bit for bit, and the JIT state differs
+ *       between them): only lanewise add, mul, fma, div, sqrt, min/max, compare/blend, integer
+ *       ops and conversions. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another
+ *       order than the Java fallback; sums here add the lanes in index order) and not
+ *       the {@code EXP}/{@code TANH} operators (SVML and the fallback differ in the last bit: exp
+ *       and tanh are polynomials built from basic operations, with scalar twins for loop tails).</li>
+ * </ul>
+ * Every loop has a scalar tail, so any length works.
  */
 final class VectorKernels {
     private VectorKernels() {}
@@ -41,97 +48,8 @@ final class VectorKernels {
     static final ByteOrder NO = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
-    /** Elements per call of an elementwise leaf. */
+    /** Elements per call of an elementwise leaf, and the length of the per-worker scratch. */
     static final int BLOCK = 2048;
-
-    // ------------------------------------------------------------------------------------------
-    // deterministic reductions and transcendental functions (see the class comment)
-    // ------------------------------------------------------------------------------------------
-
-    /** The sum of the lanes, in a fixed tree order (halves, quarters, ...). */
-    static float sumLanes(FloatVector v) {
-        if (L >= 16) v = v.add(v.slice(8));
-        if (L >= 8) v = v.add(v.slice(4));
-        if (L >= 4) v = v.add(v.slice(2));
-        if (L >= 2) v = v.add(v.slice(1));
-        return v.lane(0);
-    }
-
-    private static final float EXP_HI = 88.3762626647949f, EXP_LO = -87.33654475f;
-    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
-    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
-            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
-
-    /**
-     * e^x per lane (Cephes' expf: x = n ln2 + r, a degree-7 polynomial in r, times 2^n), about one
-     * ulp from Math.exp; inputs are clamped to [-87.34, 88.38], so results below 2^-126 come out as
-     * 2^-126 (a softmax of shifted scores never notices).
-     */
-    static FloatVector exp(FloatVector x) {
-        x = x.min(EXP_HI).max(EXP_LO);
-        FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, FloatVector.broadcast(S, P2));
-        p = p.fma(r, FloatVector.broadcast(S, P3));
-        p = p.fma(r, FloatVector.broadcast(S, P4));
-        p = p.fma(r, FloatVector.broadcast(S, P5));
-        p = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(e.reinterpretAsFloats());
-    }
-
-    /** The scalar twin of {@link #exp} (same operations, same results). */
-    static float exp(float x) {
-        x = Math.max(Math.min(x, EXP_HI), EXP_LO);
-        float n = (x * LOG2E + ROUND) - ROUND;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, P0, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        p = p * (r * r) + r + 1f;
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
-    }
-
-    private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
-            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
-
-    /**
-     * tanh per lane (Cephes' tanhf): for |u| &lt; 0.625 the odd polynomial u + u^3 p(u^2), else
-     * sign(u) (1 - 2 / (e^{2|u|} + 1)) with |u| clamped to 20 (tanh(20) rounds to 1).
-     */
-    static FloatVector tanh(FloatVector u) {
-        FloatVector a = u.abs().min(20f);
-        FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
-        t = t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
-        FloatVector z = u.mul(u);
-        FloatVector p = z.fma(T0, T1);
-        p = p.fma(z, FloatVector.broadcast(S, T2));
-        p = p.fma(z, FloatVector.broadcast(S, T3));
-        p = p.fma(z, FloatVector.broadcast(S, T4));
-        FloatVector small = u.mul(z).fma(p, u);
-        return t.blend(small, a.compare(VectorOperators.LT, 0.625f));
-    }
-
-    /** The scalar twin of {@link #tanh}. */
-    static float tanh(float u) {
-        float a = Math.min(Math.abs(u), 20f);
-        if (a < 0.625f) {
-            float z = u * u;
-            float p = Math.fma(z, T0, T1);
-            p = Math.fma(p, z, T2);
-            p = Math.fma(p, z, T3);
-            p = Math.fma(p, z, T4);
-            return Math.fma(u * z, p, u);
-        }
-        float t = 1f - 2f / (exp(a + a) + 1f);
-        return u < 0f ? -t : t;
-    }
 
     static FloatVector load(MemorySegment s, long i) {
         return FloatVector.fromMemorySegment(S, s, i * Float.BYTES, NO);
@@ -147,6 +65,117 @@ final class VectorKernels {
 
     static void set(MemorySegment s, long i, float v) {
         s.setAtIndex(F, i, v);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // exp and tanh: polynomials from basic operations (Cephes' expf and tanhf); the vector forms
+    // are written out where they are used on arrays, the scalar twins serve the loop tails
+    // ------------------------------------------------------------------------------------------
+
+    static final float EXP_HI = 88.3762626647949f, EXP_LO = -87.33654475f;
+    static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+    static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+
+    /**
+     * e^x: x = n ln2 + r, a degree-7 polynomial in r, times 2^n; about one ulp from Math.exp.
+     * Inputs are clamped to [-87.34, 88.38], so results below 2^-126 come out as 2^-126 (a softmax
+     * of shifted scores never notices).
+     */
+    static float exp(float x) {
+        x = Math.max(Math.min(x, EXP_HI), EXP_LO);
+        float n = (x * LOG2E + ROUND) - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = p * (r * r) + r + 1f;
+        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** tanh: for |u| &lt; 0.625 the odd polynomial u + u^3 p(u^2), else sign(u) (1 - 2 / (e^{2|u|} + 1)), |u| clamped to 20. */
+    static float tanh(float u) {
+        float a = Math.min(Math.abs(u), 20f);
+        if (a < 0.625f) {
+            float z = u * u;
+            float p = Math.fma(z, T0, T1);
+            p = Math.fma(p, z, T2);
+            p = Math.fma(p, z, T3);
+            p = Math.fma(p, z, T4);
+            return Math.fma(u * z, p, u);
+        }
+        float t = 1f - 2f / (exp(a + a) + 1f);
+        return u < 0f ? -t : t;
+    }
+
+    /**
+     * a[off + i] = exp(a[off + i] - shift) for i in [0, n); returns their sum (lanes, then a fixed
+     * tree, then the tail in order).
+     */
+    static float expSum(float[] a, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, off + i).sub(shift).min(EXP_HI).max(EXP_LO);
+            FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P0, P1);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4));
+            p = p.fma(r, FloatVector.broadcast(S, P5));
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector e = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector y = p.mul(e.reinterpretAsFloats());
+            y.intoArray(a, off + i);
+            acc = acc.add(y);
+        }
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) s += acc.lane(lane); // fixed order
+        for (; i < n; i++) {
+            float y = exp(a[off + i] - shift);
+            a[off + i] = y;
+            s += y;
+        }
+        return s;
+    }
+
+    /** a[off + i] = tanh(a[off + i]) for i in [0, n). */
+    static void tanhInPlace(float[] a, int off, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector u = FloatVector.fromArray(S, a, off + i);
+            FloatVector z = u.mul(u);
+            FloatVector q = z.fma(T0, T1);
+            q = q.fma(z, FloatVector.broadcast(S, T2));
+            q = q.fma(z, FloatVector.broadcast(S, T3));
+            q = q.fma(z, FloatVector.broadcast(S, T4));
+            FloatVector small = u.mul(z).fma(q, u);
+            FloatVector ab = u.abs().min(20f);
+            FloatVector x = ab.add(ab).min(EXP_HI).max(EXP_LO);
+            FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P0, P1);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4));
+            p = p.fma(r, FloatVector.broadcast(S, P5));
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector e = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector ex = p.mul(e.reinterpretAsFloats());
+            FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(ex.add(1f)));
+            t = t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
+            t.blend(small, ab.compare(VectorOperators.LT, 0.625f)).intoArray(a, off + i);
+        }
+        for (; i < n; i++) a[off + i] = tanh(a[off + i]);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -172,40 +201,58 @@ final class VectorKernels {
         return (mix(idx ^ key) >>> 8) >= threshold ? scale : 0f;
     }
 
-    /** Lanes idx0 .. idx0+L-1: the keep scale (scale or 0). */
-    static FloatVector keepVector(int idx0, int key, int threshold, float scale) {
-        IntVector h = IntVector.zero(IS).addIndex(1).add(idx0).lanewise(VectorOperators.XOR, key);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-        VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold);
-        return FloatVector.broadcast(S, scale).blend(0f, keep.not().cast(S));
+    /** out[off + i] = keep scale of element idx0 + i (scale or 0) for i in [0, n). */
+    static void keepScales(float[] out, int off, int n, int idx0, int key, int threshold, float scale) {
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            IntVector h = IntVector.zero(IS).addIndex(1).add(idx0 + i).lanewise(VectorOperators.XOR, key);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold);
+            sv.blend(0f, keep.not().cast(S)).intoArray(out, off + i);
+        }
+        for (; i < n; i++) out[off + i] = keepScalar(idx0 + i, key, threshold, scale);
     }
 
-
     /** out = a + b * keep for n elements; threshold 0 means keep all with scale 1 (ResidualKernels). */
-    static void residualBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
-                         int idx0, int n, int key, int threshold, float scale) {
+    static void residual(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
+                         int idx0, int n, int key, int threshold, float scale, float[] tmp) {
+        for (int i = 0; i < n; i += BLOCK)
+            residualBlock(out, oOff + i, a, aOff + i, b, bOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale, tmp);
+    }
+
+    private static void residualBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
+                                      int idx0, int n, int key, int threshold, float scale, float[] tmp) {
         int i = 0;
         if (threshold == 0) {
             for (; i <= n - L; i += L) store(load(a, aOff + i).add(load(b, bOff + i)), out, oOff + i);
             for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i));
         } else {
+            keepScales(tmp, 0, n, idx0, key, threshold, scale);
             for (; i <= n - L; i += L)
-                store(load(a, aOff + i).add(load(b, bOff + i).mul(keepVector(idx0 + i, key, threshold, scale))), out, oOff + i);
-            for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i) * keepScalar(idx0 + i, key, threshold, scale));
+                store(load(a, aOff + i).add(load(b, bOff + i).mul(FloatVector.fromArray(S, tmp, i))), out, oOff + i);
+            for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i) * tmp[i]);
         }
     }
 
-    /** out = in * keep (ResidualKernels.backward): a copy when threshold is 0. */
-    static void scaledCopyBlock(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold, float scale) {
+    /** out = in * keep (ResidualKernels.backward, DropoutKernels in place): a copy when threshold is 0. */
+    static void scaledCopy(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold,
+                           float scale, float[] tmp) {
         if (threshold == 0) {
-            MemorySegment.copy(in, iOff * Float.BYTES, out, oOff * Float.BYTES, (long) n * Float.BYTES);
+            if (out != in || oOff != iOff) MemorySegment.copy(in, iOff * Float.BYTES, out, oOff * Float.BYTES, (long) n * Float.BYTES);
             return;
         }
+        for (int i = 0; i < n; i += BLOCK) scaledCopyBlock(out, oOff + i, in, iOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale, tmp);
+    }
+
+    private static void scaledCopyBlock(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key,
+                                        int threshold, float scale, float[] tmp) {
+        keepScales(tmp, 0, n, idx0, key, threshold, scale);
         int i = 0;
-        for (; i <= n - L; i += L) store(load(in, iOff + i).mul(keepVector(idx0 + i, key, threshold, scale)), out, oOff + i);
-        for (; i < n; i++) set(out, oOff + i, get(in, iOff + i) * keepScalar(idx0 + i, key, threshold, scale));
+        for (; i <= n - L; i += L) store(load(in, iOff + i).mul(FloatVector.fromArray(S, tmp, i)), out, oOff + i);
+        for (; i < n; i++) set(out, oOff + i, get(in, iOff + i) * tmp[i]);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -220,7 +267,9 @@ final class VectorKernels {
             s1 = s1.add(load(x, off + i + L));
         }
         for (; i <= n - L; i += L) s0 = s0.add(load(x, off + i));
-        float r = sumLanes(s0.add(s1));
+        s0 = s0.add(s1);
+        float r = 0f;
+        for (int lane = 0; lane < L; lane++) r += s0.lane(lane); // fixed order
         for (; i < n; i++) r += get(x, off + i);
         return r;
     }
@@ -233,31 +282,30 @@ final class VectorKernels {
 
     private static void layerNormForwardRow(MemorySegment out, long outOff, MemorySegment mean, MemorySegment rstd, long statOff,
                                             MemorySegment inp, long inpOff, MemorySegment params, long wOff, long bOff, int C, int r) {
-        {
-            long x = inpOff + (long) r * C;
-            float m = sum(inp, x, C) / C;
-            FloatVector mv = FloatVector.broadcast(S, m);
-            FloatVector v0 = FloatVector.zero(S);
-            int c = 0;
-            for (; c <= C - L; c += L) {
-                FloatVector d = load(inp, x + c).sub(mv);
-                v0 = d.fma(d, v0);
-            }
-            float var = sumLanes(v0);
-            for (; c < C; c++) {
-                float d = get(inp, x + c) - m;
-                var += d * d;
-            }
-            float s = 1f / (float) Math.sqrt(var / C + 1e-5f);
-            FloatVector sv = FloatVector.broadcast(S, s);
-            long o = outOff + (long) r * C;
-            c = 0;
-            for (; c <= C - L; c += L)
-                store(load(inp, x + c).sub(mv).mul(sv).fma(load(params, wOff + c), load(params, bOff + c)), out, o + c);
-            for (; c < C; c++) set(out, o + c, (get(inp, x + c) - m) * s * get(params, wOff + c) + get(params, bOff + c));
-            set(mean, statOff + r, m);
-            set(rstd, statOff + r, s);
+        long x = inpOff + (long) r * C;
+        float m = sum(inp, x, C) / C;
+        FloatVector mv = FloatVector.broadcast(S, m);
+        FloatVector v0 = FloatVector.zero(S);
+        int c = 0;
+        for (; c <= C - L; c += L) {
+            FloatVector d = load(inp, x + c).sub(mv);
+            v0 = d.fma(d, v0);
         }
+        float var = 0f;
+        for (int lane = 0; lane < L; lane++) var += v0.lane(lane); // fixed order
+        for (; c < C; c++) {
+            float d = get(inp, x + c) - m;
+            var += d * d;
+        }
+        float s = 1f / (float) Math.sqrt(var / C + 1e-5f);
+        FloatVector sv = FloatVector.broadcast(S, s);
+        long o = outOff + (long) r * C;
+        c = 0;
+        for (; c <= C - L; c += L)
+            store(load(inp, x + c).sub(mv).mul(sv).fma(load(params, wOff + c), load(params, bOff + c)), out, o + c);
+        for (; c < C; c++) set(out, o + c, (get(inp, x + c) - m) * s * get(params, wOff + c) + get(params, bOff + c));
+        set(mean, statOff + r, m);
+        set(rstd, statOff + r, s);
     }
 
     /** Rows [r0, r1) of LayerNormKernels.backwardInput (accumulates into dinp). */
@@ -270,39 +318,41 @@ final class VectorKernels {
     private static void layerNormBackwardInputRow(MemorySegment dinp, long dinpOff, MemorySegment dout, long doutOff, MemorySegment mean,
                                                   MemorySegment rstd, long statOff, MemorySegment inp, long inpOff, MemorySegment params,
                                                   long wOff, int C, int r) {
-        {
-            float m = get(mean, statOff + r), s = get(rstd, statOff + r);
-            FloatVector mv = FloatVector.broadcast(S, m), sv = FloatVector.broadcast(S, s);
-            long x = inpOff + (long) r * C, o = doutOff + (long) r * C, di = dinpOff + (long) r * C;
-            FloatVector sd = FloatVector.zero(S), sdn = FloatVector.zero(S);
-            int c = 0;
-            for (; c <= C - L; c += L) {
-                FloatVector n = load(inp, x + c).sub(mv).mul(sv);
-                FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
-                sd = sd.add(dn);
-                sdn = dn.fma(n, sdn);
-            }
-            float sumD = sumLanes(sd), sumDN = sumLanes(sdn);
-            for (int cc = c; cc < C; cc++) {
-                float n = (get(inp, x + cc) - m) * s;
-                float dn = get(dout, o + cc) * get(params, wOff + cc);
-                sumD += dn;
-                sumDN += dn * n;
-            }
-            float meanD = sumD / C, meanDN = sumDN / C;
-            FloatVector mdv = FloatVector.broadcast(S, meanD), mdnv = FloatVector.broadcast(S, meanDN);
-            c = 0;
-            for (; c <= C - L; c += L) {
-                FloatVector n = load(inp, x + c).sub(mv).mul(sv);
-                FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
-                FloatVector g = dn.sub(mdv).sub(n.mul(mdnv)).mul(sv);
-                store(load(dinp, di + c).add(g), dinp, di + c);
-            }
-            for (; c < C; c++) {
-                float n = (get(inp, x + c) - m) * s;
-                float dn = get(dout, o + c) * get(params, wOff + c);
-                set(dinp, di + c, get(dinp, di + c) + s * (dn - meanD - n * meanDN));
-            }
+        float m = get(mean, statOff + r), s = get(rstd, statOff + r);
+        FloatVector mv = FloatVector.broadcast(S, m), sv = FloatVector.broadcast(S, s);
+        long x = inpOff + (long) r * C, o = doutOff + (long) r * C, di = dinpOff + (long) r * C;
+        FloatVector sd = FloatVector.zero(S), sdn = FloatVector.zero(S);
+        int c = 0;
+        for (; c <= C - L; c += L) {
+            FloatVector n = load(inp, x + c).sub(mv).mul(sv);
+            FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
+            sd = sd.add(dn);
+            sdn = dn.fma(n, sdn);
+        }
+        float sumD = 0f, sumDN = 0f;
+        for (int lane = 0; lane < L; lane++) { // fixed order
+            sumD += sd.lane(lane);
+            sumDN += sdn.lane(lane);
+        }
+        for (int cc = c; cc < C; cc++) {
+            float n = (get(inp, x + cc) - m) * s;
+            float dn = get(dout, o + cc) * get(params, wOff + cc);
+            sumD += dn;
+            sumDN += dn * n;
+        }
+        float meanD = sumD / C, meanDN = sumDN / C;
+        FloatVector mdv = FloatVector.broadcast(S, meanD), mdnv = FloatVector.broadcast(S, meanDN);
+        c = 0;
+        for (; c <= C - L; c += L) {
+            FloatVector n = load(inp, x + c).sub(mv).mul(sv);
+            FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
+            FloatVector g = dn.sub(mdv).sub(n.mul(mdnv)).mul(sv);
+            store(load(dinp, di + c).add(g), dinp, di + c);
+        }
+        for (; c < C; c++) {
+            float n = (get(inp, x + c) - m) * s;
+            float dn = get(dout, o + c) * get(params, wOff + c);
+            set(dinp, di + c, get(dinp, di + c) + s * (dn - meanD - n * meanDN));
         }
     }
 
@@ -347,48 +397,61 @@ final class VectorKernels {
     // GELU (GeluKernels), tanh form
     // ------------------------------------------------------------------------------------------
 
-    private static final float GELU_S = 0.7978845608028654f;
-    private static final float GELU_K = 0.044715f;
+    static final float GELU_S = 0.7978845608028654f;
+    static final float GELU_K = 0.044715f;
 
-    /** out[i] = gelu(inp[i]) for i in [0, n). */
-    static void geluForwardBlock(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n) {
+    /** out[i] = gelu(inp[i]) for i in [0, n); tmp: scratch of BLOCK floats. */
+    static void geluForward(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n, float[] tmp) {
+        for (int i = 0; i < n; i += BLOCK) geluForwardBlock(out, oOff + i, inp, iOff + i, Math.min(BLOCK, n - i), tmp);
+    }
+
+    private static void geluForwardBlock(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n, float[] tmp) {
+        geluArgument(inp, iOff, n, tmp);
+        tanhInPlace(tmp, 0, n);
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        for (; i <= n - L; i += L)
+            store(half.mul(load(inp, iOff + i)).mul(one.add(FloatVector.fromArray(S, tmp, i))), out, oOff + i);
+        for (; i < n; i++) set(out, oOff + i, 0.5f * get(inp, iOff + i) * (1f + tmp[i]));
+    }
+
+    /** tmp[i] = sqrt(2/pi) (x + 0.044715 x^3) for x = inp[iOff + i]. */
+    private static void geluArgument(MemorySegment inp, long iOff, int n, float[] tmp) {
         FloatVector s = FloatVector.broadcast(S, GELU_S), k = FloatVector.broadcast(S, GELU_K);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = load(inp, iOff + i);
-            FloatVector u = s.mul(x.mul(x).mul(x).fma(k, x));
-            FloatVector th = tanh(u);
-            store(half.mul(x).mul(one.add(th)), out, oOff + i);
+            s.mul(x.mul(x).mul(x).fma(k, x)).intoArray(tmp, i);
         }
         for (; i < n; i++) {
             float x = get(inp, iOff + i);
-            float u = GELU_S * (x + GELU_K * x * x * x);
-            set(out, oOff + i, 0.5f * x * (1f + tanh(u)));
+            tmp[i] = GELU_S * Math.fma(x * x * x, GELU_K, x);
         }
     }
 
-    /** d[i] *= gelu'(inp[i]) for i in [0, n). */
-    static void geluBackwardBlock(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n) {
+    /** d[i] *= gelu'(inp[i]) for i in [0, n); tmp: scratch of BLOCK floats. */
+    static void geluBackward(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n, float[] tmp) {
+        for (int i = 0; i < n; i += BLOCK) geluBackwardBlock(d, dOff + i, inp, iOff + i, Math.min(BLOCK, n - i), tmp);
+    }
+
+    private static void geluBackwardBlock(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n, float[] tmp) {
+        geluArgument(inp, iOff, n, tmp);
+        tanhInPlace(tmp, 0, n);
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
-        FloatVector s = FloatVector.broadcast(S, GELU_S), k = FloatVector.broadcast(S, GELU_K);
-        FloatVector k3 = FloatVector.broadcast(S, 3f * GELU_K);
+        FloatVector s = FloatVector.broadcast(S, GELU_S), k3 = FloatVector.broadcast(S, 3f * GELU_K);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = load(inp, iOff + i);
-            FloatVector x2 = x.mul(x);
-            FloatVector u = s.mul(x2.mul(x).fma(k, x));
-            FloatVector th = tanh(u);
-            FloatVector du = s.mul(x2.fma(k3, one));
+            FloatVector th = FloatVector.fromArray(S, tmp, i);
+            FloatVector du = s.mul(x.mul(x).fma(k3, one));
             FloatVector sech2 = one.sub(th.mul(th));
             FloatVector grad = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(du));
             store(load(d, dOff + i).mul(grad), d, dOff + i);
         }
         for (; i < n; i++) {
             float x = get(inp, iOff + i);
-            float u = GELU_S * (x + GELU_K * x * x * x);
-            float th = tanh(u);
-            float du = GELU_S * (1f + 3f * GELU_K * x * x);
+            float th = tmp[i];
+            float du = GELU_S * Math.fma(x * x, 3f * GELU_K, 1f);
             float grad = 0.5f * (1f + th) + 0.5f * x * (1f - th * th) * du;
             set(d, dOff + i, get(d, dOff + i) * grad);
         }
@@ -398,6 +461,7 @@ final class VectorKernels {
     // Softmax and cross-entropy over the vocabulary (CrossEntropyKernels)
     // ------------------------------------------------------------------------------------------
 
+    /** Maximum of x[off, off + n) (order-independent: lanes may be combined in any order). */
     static float max(MemorySegment x, long off, int n) {
         FloatVector m0 = FloatVector.broadcast(S, -Float.MAX_VALUE), m1 = m0;
         int i = 0;
@@ -411,26 +475,23 @@ final class VectorKernels {
         return m;
     }
 
-    /** out[i] = exp(x[i] - max) for i in [0, n); returns the sum. */
-    static float expShifted(MemorySegment out, long oOff, MemorySegment x, long xOff, int n, float max) {
-        FloatVector mv = FloatVector.broadcast(S, max);
-        FloatVector s0 = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = exp(load(x, xOff + i).sub(mv));
-            store(e, out, oOff + i);
-            s0 = s0.add(e);
-        }
-        float s = sumLanes(s0);
-        for (; i < n; i++) {
-            float e = exp(get(x, xOff + i) - max);
-            set(out, oOff + i, e);
-            s += e;
+    /** out[i] = exp(x[i] - max) for i in [0, n), block by block through tmp; returns the sum. */
+    static float expShifted(MemorySegment out, long oOff, MemorySegment x, long xOff, int n, float max, float[] tmp) {
+        float s = 0f;
+        for (int i = 0; i < n; i += BLOCK) {
+            int m = Math.min(BLOCK, n - i);
+            MemorySegment.copy(x, F, (xOff + i) * Float.BYTES, tmp, 0, m);
+            s += expSum(tmp, 0, m, max);
+            MemorySegment.copy(tmp, 0, out, F, (oOff + i) * Float.BYTES, m);
         }
         return s;
     }
 
     static void scale(MemorySegment x, long off, int n, float f) {
+        for (int i = 0; i < n; i += BLOCK) scaleBlock(x, off + i, Math.min(BLOCK, n - i), f);
+    }
+
+    private static void scaleBlock(MemorySegment x, long off, int n, float f) {
         FloatVector fv = FloatVector.broadcast(S, f);
         int i = 0;
         for (; i <= n - L; i += L) store(load(x, off + i).mul(fv), x, off + i);
@@ -439,11 +500,11 @@ final class VectorKernels {
 
     /** Rows [r0, r1) of CrossEntropyKernels.forward. */
     static void crossEntropyForward(MemorySegment probs, MemorySegment losses, MemorySegment logits, MemorySegment targets,
-                                    int V, int r0, int r1) {
+                                    int V, int r0, int r1, float[] tmp) {
         for (int r = r0; r < r1; r++) {
             long base = (long) r * V;
             float max = max(logits, base, V);
-            float sum = expShifted(probs, base, logits, base, V, max);
+            float sum = expShifted(probs, base, logits, base, V, max, tmp);
             scale(probs, base, V, 1f / sum);
             int tgt = targets.getAtIndex(I, r);
             set(losses, r, max + (float) Math.log(sum) - get(logits, base + tgt));
@@ -452,26 +513,33 @@ final class VectorKernels {
 
     /** Rows [r0, r1) of CrossEntropyKernels.backward: dlogits = (probs - onehot(target)) / N. */
     static void crossEntropyBackward(MemorySegment dlogits, MemorySegment probs, MemorySegment targets, int V, int N, int r0, int r1) {
-        for (int r = r0; r < r1; r++) crossEntropyBackwardRow(dlogits, probs, targets, V, N, r);
-    }
-
-    private static void crossEntropyBackwardRow(MemorySegment dlogits, MemorySegment probs, MemorySegment targets, int V, int N, int r) {
-        {
+        for (int r = r0; r < r1; r++) {
             long base = (long) r * V;
             int tgt = targets.getAtIndex(I, r);
-            FloatVector inv = FloatVector.broadcast(S, (float) N);
-            int i = 0;
-            for (; i <= V - L; i += L) store(load(probs, base + i).div(inv), dlogits, base + i);
-            for (; i < V; i++) set(dlogits, base + i, get(probs, base + i) / N);
+            for (int i = 0; i < V; i += BLOCK) divideBlock(dlogits, base + i, probs, base + i, Math.min(BLOCK, V - i), N);
             set(dlogits, base + tgt, (get(probs, base + tgt) - 1f) / N);
         }
+    }
+
+    private static void divideBlock(MemorySegment out, long oOff, MemorySegment x, long xOff, int n, int d) {
+        FloatVector dv = FloatVector.broadcast(S, (float) d);
+        int i = 0;
+        for (; i <= n - L; i += L) store(load(x, xOff + i).div(dv), out, oOff + i);
+        for (; i < n; i++) set(out, oOff + i, get(x, xOff + i) / d);
     }
 
     // ------------------------------------------------------------------------------------------
     // Optimizer (GradientKernels, AdamWKernels)
     // ------------------------------------------------------------------------------------------
 
-    static float sumSquaresBlock(MemorySegment g, long from, long to) {
+    /** Sum of squares of g[from, to), block by block. */
+    static float sumSquares(MemorySegment g, long from, long to) {
+        float s = 0f;
+        for (long i = from; i < to; i += BLOCK) s += sumSquaresBlock(g, i, Math.min(to, i + BLOCK));
+        return s;
+    }
+
+    private static float sumSquaresBlock(MemorySegment g, long from, long to) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         long i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
@@ -483,7 +551,9 @@ final class VectorKernels {
             FloatVector a = load(g, i);
             s0 = a.fma(a, s0);
         }
-        float s = sumLanes(s0.add(s1));
+        s0 = s0.add(s1);
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) s += s0.lane(lane); // fixed order
         for (; i < to; i++) {
             float x = get(g, i);
             s += x * x;
@@ -492,8 +562,13 @@ final class VectorKernels {
     }
 
     /** Elements [from, to) of AdamWKernels.update. */
-    static void adamwBlock(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
+    static void adamw(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
                       float gs, float decay, float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
+        for (long i = from; i < to; i += BLOCK) adamwBlock(p, m, v, g, i, Math.min(to, i + BLOCK), gs, decay, beta1, beta2, eps, stepSize, bc2Sqrt);
+    }
+
+    private static void adamwBlock(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
+                                   float gs, float decay, float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
         FloatVector gsv = FloatVector.broadcast(S, gs), dv = FloatVector.broadcast(S, decay);
         FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
         FloatVector c1 = FloatVector.broadcast(S, 1f - beta1), c2 = FloatVector.broadcast(S, 1f - beta2);
@@ -525,18 +600,25 @@ final class VectorKernels {
     // Embedding (EncoderKernels)
     // ------------------------------------------------------------------------------------------
 
-    /** out[off + i] = a[aOff + i] + b[bOff + i] for i in [0, n). */
-    static void addBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+    /** out[oOff + i] = a[aOff + i] + b[bOff + i] for i in [0, n). */
+    static void add(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        for (int i = 0; i < n; i += BLOCK) addBlock(out, oOff + i, a, aOff + i, b, bOff + i, Math.min(BLOCK, n - i));
+    }
+
+    private static void addBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
         int i = 0;
         for (; i <= n - L; i += L) store(load(a, aOff + i).add(load(b, bOff + i)), out, oOff + i);
         for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i));
     }
 
-    /** g[gOff + i] += sum_{b < B} x[xOff + b*stride + i] for i in [0, n) (EncoderKernels.backwardWpe). */
-
     /** acc[off + i] += x[xOff + i] for i in [0, n). */
     static void addInto(MemorySegment acc, long off, MemorySegment x, long xOff, int n) {
         add(acc, off, acc, off, x, xOff, n);
+    }
+
+    /** g[gOff + i] += sum_{b < B} x[xOff + b*stride + i] for i in [0, n) (EncoderKernels.backwardWpe), b in order. */
+    static void sumRowsInto(MemorySegment g, long gOff, MemorySegment x, long xOff, long stride, int B, int n) {
+        for (int b = 0; b < B; b++) addInto(g, gOff, x, xOff + b * stride, n);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -569,7 +651,9 @@ final class VectorKernels {
             a3 = load(x, xOff + c + 3 * L).fma(load(y, yOff + c + 3 * L), a3);
         }
         for (; c <= n - L; c += L) a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
-        float s = sumLanes(a0.add(a1).add(a2.add(a3)));
+        a0 = a0.add(a1).add(a2.add(a3));
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) s += a0.lane(lane); // fixed order
         for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
         return s;
     }
@@ -609,53 +693,5 @@ final class VectorKernels {
         FloatVector s0 = FloatVector.zero(S);
         for (int r = 0; r < N; r++) s0 = s0.add(load(dout, doutOff + (long) r * OC + o));
         store(load(grads, bOff + o).add(s0), grads, bOff + o);
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // entry points of the elementwise kernels: scalar loops over blocks
-    // ------------------------------------------------------------------------------------------
-
-    /** x[off + i] *= keep(idx0 + i) for i in [0, n) (DropoutKernels.forward/backward). */
-    static void dropoutInPlace(MemorySegment x, long off, int idx0, int n, int key, int threshold, float scale) {
-        if (threshold != 0) scaledCopy(x, off, x, off, idx0, n, key, threshold, scale);
-    }
-
-    static void residual(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff,
-                         int idx0, int n, int key, int threshold, float scale) {
-        for (int i = 0; i < n; i += BLOCK)
-            residualBlock(out, oOff + i, a, aOff + i, b, bOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale);
-    }
-
-    static void scaledCopy(MemorySegment out, long oOff, MemorySegment in, long iOff, int idx0, int n, int key, int threshold, float scale) {
-        for (int i = 0; i < n; i += BLOCK) scaledCopyBlock(out, oOff + i, in, iOff + i, idx0 + i, Math.min(BLOCK, n - i), key, threshold, scale);
-    }
-
-    static void geluForward(MemorySegment out, long oOff, MemorySegment inp, long iOff, int n) {
-        for (int i = 0; i < n; i += BLOCK) geluForwardBlock(out, oOff + i, inp, iOff + i, Math.min(BLOCK, n - i));
-    }
-
-    static void geluBackward(MemorySegment d, long dOff, MemorySegment inp, long iOff, int n) {
-        for (int i = 0; i < n; i += BLOCK) geluBackwardBlock(d, dOff + i, inp, iOff + i, Math.min(BLOCK, n - i));
-    }
-
-    static void add(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
-        for (int i = 0; i < n; i += BLOCK) addBlock(out, oOff + i, a, aOff + i, b, bOff + i, Math.min(BLOCK, n - i));
-    }
-
-    /** g[gOff + i] += sum_{b < B} x[xOff + b*stride + i] for i in [0, n) (EncoderKernels.backwardWpe), b in order. */
-    static void sumRowsInto(MemorySegment g, long gOff, MemorySegment x, long xOff, long stride, int B, int n) {
-        for (int b = 0; b < B; b++) addInto(g, gOff, x, xOff + b * stride, n);
-    }
-
-    static void adamw(MemorySegment p, MemorySegment m, MemorySegment v, MemorySegment g, long from, long to,
-                      float gs, float decay, float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
-        for (long i = from; i < to; i += BLOCK) adamwBlock(p, m, v, g, i, Math.min(to, i + BLOCK), gs, decay, beta1, beta2, eps, stepSize, bc2Sqrt);
-    }
-
-    /** Sum of squares of g[from, to), block by block. */
-    static float sumSquares(MemorySegment g, long from, long to) {
-        float s = 0f;
-        for (long i = from; i < to; i += BLOCK) s += sumSquaresBlock(g, i, Math.min(to, i + BLOCK));
-        return s;
     }
 }
