@@ -45,6 +45,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("eval", new EvalCommand());
         cl.addSubcommand("devices", new DevicesCommand());
         cl.addSubcommand("bench", new BenchCommand());
+        cl.addSubcommand("tokenize", new TokenizeCommand());
         return cl;
     }
 

@@ -407,7 +407,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- inputs and outputs
 
-    private static String readText(Path p) throws IOException {
+    static String readText(Path p) throws IOException {
         if (Files.isDirectory(p)) throw new TrainFailure("--text " + p + " is a directory, not a text file");
         String s;
         try {
