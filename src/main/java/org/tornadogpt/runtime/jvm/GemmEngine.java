@@ -82,9 +82,9 @@ public final class GemmEngine implements JvmParallel.Task {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** Default blocking: depth of a packed K-slice, rows per packed A block, columns per packed B block. */
-    public static final int DEFAULT_KC = 256;
-    public static final int DEFAULT_MC = 128;
-    public static final int DEFAULT_NC = 1024;
+    public static final int DEFAULT_KC = Integer.getInteger("tornadogpt.gemm.kc", 256);
+    public static final int DEFAULT_MC = Integer.getInteger("tornadogpt.gemm.mc", 128);
+    public static final int DEFAULT_NC = Integer.getInteger("tornadogpt.gemm.nc", 1024);
 
     private final JvmParallel pool;
     private final Kernel kernel;

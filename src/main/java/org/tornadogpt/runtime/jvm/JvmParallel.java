@@ -41,7 +41,7 @@ public final class JvmParallel implements AutoCloseable {
     }
 
     /** How long an idle worker (or the waiting caller) spins before parking. */
-    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("tornadogpt.spinMicros", 50));
 
     private static volatile JvmParallel common;
 
