@@ -41,8 +41,8 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * overwrites a padded position's cache entry before anything reads it.
  *
  * <p>The matrix products are separate launches with ids {@code <pre|dec>_l<l>_<qkv|attproj|fc|fcproj>}
- * and {@code <pre|dec>_logits} ({@link TaskNames#prefill}, {@link TaskNames#decode}), where JVM fast
- * paths can be attached; on the JVM the portable kernels are slow until they are.
+ * and {@code <pre|dec>_logits} ({@link TaskNames#prefill}, {@link TaskNames#decode}); on the JVM,
+ * {@code JvmBackend} runs them (and the attention and decode kernels) as Vector API fast paths.
  */
 public final class InferenceGraphs {
     private InferenceGraphs() {}
