@@ -39,7 +39,7 @@ public final class BackendOptions {
     Integer threads;
 
     @Option(names = "--no-fast-paths",
-            description = "jvm backend: run the portable kernels only, without the Vector API GEMM fast paths.")
+            description = "jvm backend: run the portable kernels only, without the Vector API fast paths.")
     boolean noFastPaths;
 
     /** The backend kind after defaults: tornado when a device is given, jvm otherwise. */

@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", description = "Seed of the weights and the token data (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--no-fast-paths", description = "jvm backend: portable kernels only (no Vector API GEMMs).")
+    @Option(names = "--no-fast-paths", description = "jvm backend: portable kernels only (no Vector API fast paths).")
     boolean noFastPaths;
 
     @Option(names = "--json", description = "Print one JSON object per row instead of the table.")

@@ -3,6 +3,7 @@ package org.tornadogpt.graphs;
 import static org.tornadogpt.graphs.TaskNames.*;
 
 import org.tornadogpt.kernels.DropoutKernels;
+import org.tornadogpt.kernels.StepSlots;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
@@ -28,9 +29,10 @@ public final class ForwardGraph {
     /** Builds the inference program over {@code a}'s (B, T); with {@code withLoss} also the loss. */
     public static Program build(GptModel model, Activations a, boolean withLoss) {
         Program prog = new Program(withLoss ? "forward_loss" : "forward");
-        prog.onceToDevice(model.params()).everyToDevice(a.tokens);
+        IntArray noDropout = new IntArray(StepSlots.INTS); // all 0: threshold 0, attention without dropout
+        prog.onceToDevice(model.params(), noDropout).everyToDevice(a.tokens);
         if (withLoss) prog.everyToDevice(a.targets);
-        addLaunches(prog, model, a, withLoss, null);
+        addLaunches(prog, model, a, withLoss, noDropout, false);
         if (withLoss) prog.everyToHost(a.loss);
         else prog.everyToHost(a.logits);
         return prog;
@@ -47,17 +49,16 @@ public final class ForwardGraph {
         Program prog = new Program("train_forward");
         prog.onceToDevice(model.params()).onceToDevice(a.all());
         prog.everyToDevice(a.tokens, a.targets, state);
-        addLaunches(prog, model, a, true, state);
+        addLaunches(prog, model, a, true, state, true);
         prog.persistOnDevice(model.params(), a.tokens, a.targets).persistOnDevice(a.all());
         prog.everyToHost(a.loss);
         return prog;
     }
 
-    private static void addLaunches(Program prog, GptModel model, Activations a, boolean withLoss, IntArray state) {
+    private static void addLaunches(Program prog, GptModel model, Activations a, boolean withLoss, IntArray state, boolean train) {
         GptConfig cfg = model.config();
         ParameterLayout p = model.layout();
         FloatArray params = model.params();
-        boolean train = state != null;
         int B = a.B, T = a.T, C = cfg.embDim(), NH = cfg.nHeads(), V = cfg.vocabSize(), L = cfg.nLayers();
         int bt = B * T, btc = bt * C;
 
@@ -72,12 +73,8 @@ public final class ForwardGraph {
                     x, xOff, params, p.ln1Weight(l), p.ln1Bias(l), C));
             prog.add(Launch.of(layer(l, QKV), Kernels.MATMUL_FORWARD, 0, bt * 3 * C, a.qkv, l3c, a.ln1, lc,
                     params, p.qkvWeight(l), p.qkvBias(l), C, 3 * C));
-            if (train)
-                prog.add(Launch.of(layer(l, ATTENTION), Kernels.ATTENTION_FORWARD_DROPOUT, 0, B * NH * T, a.atty, lc,
-                        a.att, latt, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
-            else
-                prog.add(Launch.of(layer(l, ATTENTION), Kernels.ATTENTION_FORWARD, 0, B * NH * T, a.atty, lc,
-                        a.att, latt, a.qkv, l3c, T, C, NH));
+            prog.add(Launch.of(layer(l, ATTENTION), Kernels.ATTENTION_FORWARD, 0, B * NH * T, a.atty, lc,
+                    a.att, latt, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
             prog.add(Launch.of(layer(l, ATTN_PROJ), Kernels.MATMUL_FORWARD, 0, btc, a.attproj, lc, a.atty, lc,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
             if (train)

@@ -1,5 +1,6 @@
 package org.tornadogpt.graphs;
 
+import org.tornadogpt.kernels.StepSlots;
 import org.tornadogpt.model.GptConfig;
 
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -16,6 +17,7 @@ public final class InferenceBuffers {
     public final IntArray tokens;     // (maxT) input ids (a prefill pads after the prompt)
     public final IntArray targets;    // (maxT) next-token ids, for the loss
     public final IntArray step;       // (2) [token id, position]: the decode step's token and position, or the prefill's last row
+    public final IntArray noDropout;  // (StepSlots.INTS) all 0: the attention kernel's dropout state, threshold 0
     public final FloatArray x;        // (maxT, C) residual stream
     public final FloatArray h;        // (maxT, C) layer-norm output
     public final FloatArray mean;     // (maxT)
@@ -45,6 +47,7 @@ public final class InferenceBuffers {
         tokens = new IntArray(maxT);
         targets = new IntArray(maxT);
         step = new IntArray(2);
+        noDropout = new IntArray(StepSlots.INTS);
         x = floats("x", maxT * C);
         h = floats("h", maxT * C);
         mean = floats("mean", maxT);
@@ -65,7 +68,7 @@ public final class InferenceBuffers {
 
     /** The buffers that stay on the device between the programs of a group (everything but host inputs and outputs). */
     public Object[] deviceResident() {
-        java.util.List<Object> l = new java.util.ArrayList<>(java.util.List.of(x, h, mean, rstd, qkv, att, y, proj, fc, gelu, losses));
+        java.util.List<Object> l = new java.util.ArrayList<>(java.util.List.of(x, h, mean, rstd, qkv, att, y, proj, fc, gelu, losses, noDropout));
         if (logits != null) l.addAll(java.util.List.of(logits, probs));
         if (cache != null) l.addAll(java.util.List.of(cache.keys, cache.values));
         return l.toArray();

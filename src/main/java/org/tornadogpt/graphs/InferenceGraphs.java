@@ -2,6 +2,7 @@ package org.tornadogpt.graphs;
 
 import static org.tornadogpt.graphs.TaskNames.*;
 
+import org.tornadogpt.kernels.DropoutKernels;
 import org.tornadogpt.model.GptConfig;
 import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
@@ -41,8 +42,8 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * overwrites a padded position's cache entry before anything reads it.
  *
  * <p>The matrix products are separate launches with ids {@code <pre|dec>_l<l>_<qkv|attproj|fc|fcproj>}
- * and {@code <pre|dec>_logits} ({@link TaskNames#prefill}, {@link TaskNames#decode}), where JVM fast
- * paths can be attached; on the JVM the portable kernels are slow until they are.
+ * and {@code <pre|dec>_logits} ({@link TaskNames#prefill}, {@link TaskNames#decode}); on the JVM,
+ * {@code JvmBackend} runs them (and the attention and decode kernels) as Vector API fast paths.
  */
 public final class InferenceGraphs {
     private InferenceGraphs() {}
@@ -141,7 +142,7 @@ public final class InferenceGraphs {
                 prog.add(Launch.of(prefill(layer(l, STORE_KV)), Kernels.DECODE_STORE_KV_ROWS, 0, tc, b.cache.keys, b.cache.values,
                         b.cache.layerOffset(l), b.qkv, 0, C));
             prog.add(Launch.of(prefill(layer(l, ATTENTION)), Kernels.ATTENTION_FORWARD, 0, NH * T, b.y, 0, b.att, 0,
-                    b.qkv, 0, T, C, NH));
+                    b.qkv, 0, b.noDropout, DropoutKernels.attentionSite(l), T, C, NH));
             prog.add(Launch.of(prefill(layer(l, ATTN_PROJ)), Kernels.MATMUL_FORWARD, 0, tc, b.proj, 0, b.y, 0,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
             prog.add(Launch.of(prefill(layer(l, RESIDUAL2)), Kernels.RESIDUAL_FORWARD, 0, tc, b.x, 0, b.x, 0, b.proj, 0));

@@ -31,8 +31,7 @@ public final class Kernels {
     public static final Task8<Integer, Integer, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray> ADAMW_UPDATE = AdamWKernels::update;
 
     // AttentionKernels
-    public static final Task11<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer, Integer> ATTENTION_FORWARD = AttentionKernels::forward;
-    public static final Task13<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, IntArray, Integer, Integer, Integer, Integer> ATTENTION_FORWARD_DROPOUT = AttentionKernels::forwardDropout;
+    public static final Task13<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, IntArray, Integer, Integer, Integer, Integer> ATTENTION_FORWARD = AttentionKernels::forward;
     public static final Task14<Integer, Integer, FloatArray, FloatArray, FloatArray, Integer, FloatArray, FloatArray, Integer, IntArray, Integer, Integer, Integer, Integer> ATTENTION_BACKWARD_QUERY = AttentionKernels::backwardQuery;
     public static final Task14<Integer, Integer, FloatArray, FloatArray, FloatArray, Integer, FloatArray, FloatArray, Integer, IntArray, Integer, Integer, Integer, Integer> ATTENTION_BACKWARD_KEY = AttentionKernels::backwardKey;
 

@@ -9,9 +9,10 @@ import uk.ac.manchester.tornado.api.common.TornadoFunctions;
  * kernels' convention {@code args[0]} is {@code first} (always 0 here) and {@code args[1]} is
  * {@code count}, the size of the parallel range.
  *
- * <p>{@code fast} is an optional replacement used by the JVM runtime only (a Vector API GEMM where
- * the portable kernel is a matrix product, the way TornadoVM may call a vendor BLAS). It must
- * compute the same function; tests check that on odd shapes.
+ * <p>{@code fast} is an optional replacement that only the JVM runtime uses; it must compute the same
+ * function. The graph builders leave it null: {@code JvmBackend} finds the fast path of a launch
+ * itself ({@code runtime.jvm.FastPaths}, by the kernel object of {@link Kernels}), and runs a
+ * {@code fast} given here in preference to that.
  */
 public record Launch(String id, Object task, Object[] args, FastPath fast) {
 

@@ -80,15 +80,4 @@ public final class Program {
     public List<Object> everyToHostBuffers() { return Collections.unmodifiableList(everyToHost); }
     public List<Object> persistedBuffers() { return Collections.unmodifiableList(persist); }
     public List<Consumed> consumedBuffers() { return Collections.unmodifiableList(consumed); }
-
-    /** Replaces the launch with the given id (used to attach JVM fast paths). */
-    public void replace(String id, Launch l) {
-        for (int i = 0; i < launches.size(); i++) {
-            if (launches.get(i).id().equals(id)) {
-                launches.set(i, l);
-                return;
-            }
-        }
-        throw new IllegalArgumentException("program " + name + " has no task " + id);
-    }
 }

@@ -194,7 +194,7 @@ public final class TrainingSession implements AutoCloseable {
     /** The activations of the last forward pass (logits are overwritten by their gradient in backward). */
     public Activations activations() { return acts; }
 
-    /** The three programs (forward, backward, update), e.g. to attach JVM fast paths or inspect task ids. */
+    /** The three programs (forward, backward, update), e.g. to inspect or profile their launches. */
     public Program[] programs() { return new Program[] {forward, backward, update}; }
 
     /** Bytes of the buffers a session allocates (see the class comment), without the JVM itself. */

@@ -3,8 +3,6 @@ package org.tornadogpt.weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -41,13 +39,7 @@ public record HfConfig(int nEmbd, int nHead, int nLayer, int nPositions, int voc
     /** Reads a {@code config.json}; malformed JSON, missing or invalid keys are a {@link WeightFormatException} naming the file. */
     public static HfConfig read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw WeightFormatException.of(file, "config file not found", e);
-        }
-        return parse(file, bytes);
+        return parse(file, Json.readFile(file, "config"));
     }
 
     /** Parses config JSON text; {@code source} names it in error messages. */

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** The shared strict Jackson mapper: duplicate keys and trailing garbage are errors. */
+/** Reading JSON files with one shared strict Jackson mapper: duplicate keys and trailing garbage are errors. */
 final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -28,7 +31,7 @@ final class Json {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")";
             throw WeightFormatException.of(file, "malformed JSON " + what + ": " + e.getOriginalMessage() + where, e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw WeightFormatException.of(file, "cannot parse " + what + ": " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) {
@@ -38,6 +41,15 @@ final class Json {
             throw WeightFormatException.of(file, what + " is not a JSON object but " + root.getNodeType().name().toLowerCase());
         }
         return root;
+    }
+
+    /** The bytes of a JSON file; a missing file is a WeightFormatException "&lt;what&gt; file not found". */
+    static byte[] readFile(Path file, String what) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw WeightFormatException.of(file, what + " file not found", e);
+        }
     }
 
     /** Truncated rendering of a JSON value for messages. */

@@ -3,9 +3,7 @@ package org.tornadogpt.weights;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -96,15 +94,7 @@ public final class LlmcCheckpoint implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment seg;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (size < HEADER_BYTES) {
-                    throw WeightFormatException.of(path, "file is " + size + " bytes, shorter than the llm.c header ("
-                            + HEADER_BYTES + " bytes)");
-                }
-                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            }
+            MemorySegment seg = TensorCodec.mapReadOnly(path, arena, HEADER_BYTES, "shorter than the llm.c header (" + HEADER_BYTES + " bytes)");
             int[] h = new int[8];
             for (int i = 0; i < h.length; i++) {
                 h[i] = seg.getAtIndex(TensorCodec.LE_INT, i);

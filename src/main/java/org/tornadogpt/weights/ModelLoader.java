@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -374,13 +373,7 @@ public final class ModelLoader {
 
     /** A config.json in Hugging Face GPT-2 form ({@code n_embd, n_head, ...}) or the book's ({@code emb_dim, n_heads, ...}). */
     static Map<Field, Value> readConfigJson(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw WeightFormatException.of(file, "config file not found", e);
-        }
-        JsonNode root = Json.parseObject(file, bytes, "config");
+        JsonNode root = Json.parseObject(file, Json.readFile(file, "config"), "config");
         String src = file.getFileName().toString();
         Map<Field, Value> m = new EnumMap<>(Field.class);
         if (root.has("n_embd")) {

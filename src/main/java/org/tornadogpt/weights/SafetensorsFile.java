@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,15 +59,7 @@ public final class SafetensorsFile implements TensorSource {
         Objects.requireNonNull(path, "path");
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment seg;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (size < 8) {
-                    throw WeightFormatException.of(path, "file is " + size
-                            + " bytes, too short for a safetensors header (8-byte length + JSON)");
-                }
-                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            }
+            MemorySegment seg = TensorCodec.mapReadOnly(path, arena, 8, "too short for a safetensors header (8-byte length + JSON)");
             long size = seg.byteSize();
             long n = seg.get(TensorCodec.LE_LONG, 0);
             if (n < 0 || n > size - 8) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,13 +41,7 @@ public final class ShardedSafetensors implements TensorSource {
     /** Opens an index file and all the shards it names. */
     public static ShardedSafetensors open(Path indexFile) throws IOException {
         Objects.requireNonNull(indexFile, "indexFile");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(indexFile);
-        } catch (NoSuchFileException e) {
-            throw WeightFormatException.of(indexFile, "index file not found", e);
-        }
-        JsonNode root = Json.parseObject(indexFile, bytes, "index");
+        JsonNode root = Json.parseObject(indexFile, Json.readFile(indexFile, "index"), "index");
         JsonNode wm = root.get("weight_map");
         if (wm == null || wm.isNull()) {
             throw WeightFormatException.of(indexFile, "has no weight_map");

@@ -1,13 +1,17 @@
 package org.tornadogpt.weights;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** Conversions from stored (little-endian) tensor bytes to float32 / int32. */
+/** Mapping weight files, and conversions from stored (little-endian) tensor bytes to float32 / int32. */
 final class TensorCodec {
 
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -16,6 +20,18 @@ final class TensorCodec {
     static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat NATIVE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    /**
+     * Maps a whole file read-only into {@code arena}; a file shorter than {@code minBytes} is a
+     * WeightFormatException "file is N bytes, " + {@code tooShort}.
+     */
+    static MemorySegment mapReadOnly(Path path, Arena arena, long minBytes, String tooShort) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < minBytes) throw WeightFormatException.of(path, "file is " + size + " bytes, " + tooShort);
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        }
+    }
 
     /** Largest array length the JVM reliably allocates. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;

@@ -262,7 +262,7 @@ class BackwardKernelsTest {
 
         int qo = 2, ao = 3;
         FloatArray q = floats(qo, qkv, 1), out = new FloatArray(1 + B * T * C), att = new FloatArray(ao + B * NH * T * T);
-        run(Launch.of("att", AttentionKernels::forwardDropout, 0, B * NH * T, out, 1, att, ao, q, qo, state, site, T, C, NH));
+        run(Launch.of("att", AttentionKernels::forward, 0, B * NH * T, out, 1, att, ao, q, qo, state, site, T, C, NH));
         double[] ref = attention(qkv, keep, B, T, C, NH);
         for (int i = 0; i < ref.length; i++) assertEquals(ref[i], out.get(1 + i), 1e-5, "forward output " + i);
 
@@ -273,15 +273,26 @@ class BackwardKernelsTest {
     }
 
     @Test
-    void attentionForwardDropoutAtRateZeroEqualsInferenceForwardBitForBit() {
-        int B = 2, T = 7, C = 12, NH = 3;
+    void attentionForwardAtRateZeroIsThePlainWeightedSumBitForBit() {
+        int B = 2, T = 7, C = 12, NH = 3, hd = C / NH;
         double[] qkv = gaussian(B * T * 3 * C);
         FloatArray q = floats(0, qkv, 0);
         FloatArray o1 = new FloatArray(B * T * C), a1 = new FloatArray(B * NH * T * T), o2 = new FloatArray(B * T * C), a2 = new FloatArray(B * NH * T * T);
-        run(Launch.of("a", AttentionKernels::forward, 0, B * NH * T, o1, 0, a1, 0, q, 0, T, C, NH),
-                Launch.of("b", AttentionKernels::forwardDropout, 0, B * NH * T, o2, 0, a2, 0, q, 0, dropoutState(0, 5, 99), 4, T, C, NH));
+        // rate 0 under two different seeds, steps and sites (inference passes an all-zero state)
+        run(Launch.of("a", AttentionKernels::forward, 0, B * NH * T, o1, 0, a1, 0, q, 0, new IntArray(StepSlots.INTS), 0, T, C, NH),
+                Launch.of("b", AttentionKernels::forward, 0, B * NH * T, o2, 0, a2, 0, q, 0, dropoutState(0, 5, 99), 4, T, C, NH));
         for (int i = 0; i < o1.getSize(); i++) assertEquals(o1.get(i), o2.get(i), "output " + i);
         for (int i = 0; i < a1.getSize(); i++) assertEquals(a1.get(i), a2.get(i), "probabilities " + i);
+        // and the output is sum_t2 P[t2] v[t2] in float, t2 ascending: no dropout scale touched it
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < NH; h++)
+                for (int t = 0; t < T; t++)
+                    for (int d = 0; d < hd; d++) {
+                        float acc = 0f;
+                        for (int t2 = 0; t2 <= t; t2++)
+                            acc += a1.get(((b * NH + h) * T + t) * T + t2) * q.get((b * T + t2) * 3 * C + 2 * C + h * hd + d);
+                        assertEquals(acc, o1.get((b * T + t) * C + h * hd + d), "output (" + b + ", " + t + ", " + h + ", " + d + ")");
+                    }
     }
 
     // ---------------------------------------------------------------- embedding

@@ -76,7 +76,7 @@ class ForwardKernelsTest {
             int B = s[0], T = s[1], C = s[2], NH = s[3];
             FloatArray qkv = random(B * T * 3 * C);
             FloatArray out = new FloatArray(B * T * C), att = new FloatArray(B * NH * T * T);
-            run(Launch.of("att", AttentionKernels::forward, 0, B * NH * T, out, 0, att, 0, qkv, 0, T, C, NH));
+            run(Launch.of("att", AttentionKernels::forward, 0, B * NH * T, out, 0, att, 0, qkv, 0, new IntArray(StepSlots.INTS), 1, T, C, NH));
             double[][] q = new double[B * T][3 * C];
             for (int r = 0; r < B * T; r++) for (int c = 0; c < 3 * C; c++) q[r][c] = qkv.get(r * 3 * C + c);
             double[][] ref = ReferenceGpt.attention(q, B, T, C, NH);

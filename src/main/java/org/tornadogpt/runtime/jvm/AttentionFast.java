@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * buffers into dense, zero-padded arrays, so the inner loops are register-blocked Vector API
  * kernels: {@code S = Q K^T} (4 rows x 2 vectors of scores, K transposed) and {@code Y = A B}
  * (4 rows x 1 vector of head channels, A read with any strides, so {@code dK = dS^T Q} needs no
- * transposed copy). Computes exactly what AttentionKernels.forward / forwardDropout /
+ * transposed copy). Computes exactly what AttentionKernels.forward /
  * backwardQuery / backwardKey compute, including the probabilities and score gradients they save,
  * up to the summation order.
  *
@@ -230,7 +230,7 @@ final class AttentionFast {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * AttentionKernels.forward (threshold 0) / forwardDropout for one (b, h): writes the
+     * AttentionKernels.forward for one (b, h), dropout off when threshold is 0: writes the
      * probabilities (whole rows, zeros after the diagonal) to att and the head's output to out.
      */
     void forward(MemorySegment out, long outOff, MemorySegment att, long attOff, MemorySegment qkv, long qkvOff,

@@ -18,8 +18,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * fast paths' parallel loops use the same threads, one launch at a time.
  *
  * <p>Recognised: the matrix products (forward: packed GEMM, or a matrix-vector product for up to
- * {@link #GEMV_ROWS} rows; input, weight and bias gradients), attention forward (with and without
- * dropout) and both backward parts, softmax + cross-entropy and its backward, layer norm forward
+ * {@link #GEMV_ROWS} rows; input, weight and bias gradients), attention forward and both backward
+ * parts, softmax + cross-entropy and its backward, layer norm forward
  * and both backward parts, GELU forward and backward, residual additions and dropout, the
  * embedding and its two gradients, gradient zeroing, the gradient-norm partial sums and AdamW.
  * Per-step values (dropout step and rate, AdamW hyper-parameters, clip factor) are read from
@@ -135,9 +135,8 @@ public final class FastPaths {
         if (t == Kernels.MATMUL_BACKWARD_WEIGHT) return matmulBackwardWeight(count, a);
         if (t == Kernels.MATMUL_BACKWARD_BIAS) return matmulBackwardBias(count, a);
         if (t == Kernels.ATTENTION_FORWARD) return attention(count, a, 0);
-        if (t == Kernels.ATTENTION_FORWARD_DROPOUT) return attention(count, a, 1);
-        if (t == Kernels.ATTENTION_BACKWARD_QUERY) return attention(count, a, 2);
-        if (t == Kernels.ATTENTION_BACKWARD_KEY) return attention(count, a, 3);
+        if (t == Kernels.ATTENTION_BACKWARD_QUERY) return attention(count, a, 1);
+        if (t == Kernels.ATTENTION_BACKWARD_KEY) return attention(count, a, 2);
         if (t == Kernels.CROSS_ENTROPY_FORWARD) return crossEntropyForward(count, a);
         if (t == Kernels.CROSS_ENTROPY_BACKWARD) return crossEntropyBackward(count, a);
         if (t == Kernels.LAYER_NORM_FORWARD) return layerNormForward(count, a);
@@ -236,9 +235,9 @@ public final class FastPaths {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * kind 0: forward (first, count = B*NH*T, out, outOff, att, attOff, qkv, qkvOff, T, C, NH);
-     * 1: forwardDropout (..., qkvOff, state, site, T, C, NH); 2/3: backwardQuery/backwardKey
-     * (first, count, dqkv, dpreatt, att, attOff, dout, qkv, qkvOff, state, site, T, C, NH).
+     * kind 0: forward (first, count = B*NH*T, out, outOff, att, attOff, qkv, qkvOff, state, site, T, C, NH);
+     * 1/2: backwardQuery/backwardKey (first, count, dqkv, dpreatt, att, attOff, dout, qkv, qkvOff,
+     * state, site, T, C, NH). Dropout (threshold 0: none) is read from state when the launch runs.
      */
     private Launch.FastPath attention(int count, Object[] a, int kind) {
         int k = a.length;
@@ -246,20 +245,11 @@ public final class FastPaths {
         if (T <= 0 || NH <= 0 || C % NH != 0 || count % T != 0 || (count / T) % NH != 0) return null;
         int bnh = count / T;
         for (AttentionFast f : attention) f.ensure(T, C / NH);
-        IntArray state = kind == 0 ? null : (IntArray) a[k - 5];
-        int site = kind == 0 ? 0 : i(a[k - 4]);
-        if (kind <= 1) {
+        IntArray state = (IntArray) a[k - 5];
+        int site = i(a[k - 4]);
+        if (kind == 0) {
             MemorySegment out = seg(a[2]), att = seg(a[4]), qkv = seg(a[6]);
             long outOff = i(a[3]), attOff = i(a[5]), qkvOff = i(a[7]);
-            if (kind == 0) {
-                return new Ranged(bnh, 1, 1) {
-                    @Override
-                    void range(int from, int to, int worker) {
-                        for (int bh = from; bh < to; bh++)
-                            attention[worker].forward(out, outOff, att, attOff, qkv, qkvOff, bh / NH, bh % NH, T, C, NH, 0, 0, 1f);
-                    }
-                };
-            }
             return new Dropped(bnh, 1, 1, state, site) {
                 @Override
                 void range(int from, int to, int worker) {
@@ -270,7 +260,7 @@ public final class FastPaths {
         }
         MemorySegment dqkv = seg(a[2]), dpre = seg(a[3]), att = seg(a[4]), dout = seg(a[6]), qkv = seg(a[7]);
         long attOff = i(a[5]), qkvOff = i(a[8]);
-        boolean query = kind == 2;
+        boolean query = kind == 1;
         return new Dropped(bnh, 1, 1, state, site) {
             @Override
             void range(int from, int to, int worker) {

@@ -159,6 +159,8 @@ final class VectorKernels {
             q = q.fma(z, FloatVector.broadcast(S, T4));
             FloatVector small = u.mul(z).fma(q, u);
             FloatVector ab = u.abs().min(20f);
+            // exp(2|u|): expSum's polynomial, written out again because a helper taking or
+            // returning a vector is not intrinsified (see the class comment)
             FloatVector x = ab.add(ab).min(EXP_HI).max(EXP_LO);
             FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
             FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);

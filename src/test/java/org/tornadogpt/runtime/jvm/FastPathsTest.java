@@ -148,14 +148,11 @@ class FastPathsTest {
         FloatArray out = random(B * T * C + 2), att = random(attOff + B * NH * T * T + 1), qkv = random(qkvOff + B * T * 3 * C + 1);
         IntArray st = state(p, 3, 42);
         double tol = 2e-5;
-        if (p == 0)
-            check("forward", tol, new Object[] {out, att, qkv}, b -> Launch.of("att", Kernels.ATTENTION_FORWARD, 0, B * NH * T,
-                    (FloatArray) b[0], 1, (FloatArray) b[1], attOff, (FloatArray) b[2], qkvOff, T, C, NH));
-        check("forwardDropout", tol, new Object[] {out, att, qkv, st}, b -> Launch.of("attd", Kernels.ATTENTION_FORWARD_DROPOUT, 0, B * NH * T,
+        check("forward", tol, new Object[] {out, att, qkv, st}, b -> Launch.of("att", Kernels.ATTENTION_FORWARD, 0, B * NH * T,
                 (FloatArray) b[0], 1, (FloatArray) b[1], attOff, (FloatArray) b[2], qkvOff, (IntArray) b[3], DropoutKernels.attentionSite(1), T, C, NH));
         // backward from saved probabilities of a real forward (rows sum to 1, zeros after the diagonal)
         FloatArray saved = (FloatArray) copy(att);
-        portable.run(new Program("f").add(Launch.of("attd", Kernels.ATTENTION_FORWARD_DROPOUT, 0, B * NH * T, (FloatArray) copy(out), 1, saved, attOff,
+        portable.run(new Program("f").add(Launch.of("att", Kernels.ATTENTION_FORWARD, 0, B * NH * T, (FloatArray) copy(out), 1, saved, attOff,
                 qkv, qkvOff, st, DropoutKernels.attentionSite(1), T, C, NH)));
         FloatArray dqkv = random(B * T * 3 * C), dpre = random(B * NH * T * T), dout = random(B * T * C);
         check("backwardQuery", tol, new Object[] {dqkv, dpre, saved, dout, qkv, st}, b -> Launch.of("attq", Kernels.ATTENTION_BACKWARD_QUERY, 0, B * NH * T,
