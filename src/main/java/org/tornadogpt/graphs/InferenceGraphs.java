@@ -48,12 +48,20 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 public final class InferenceGraphs {
     private InferenceGraphs() {}
 
-    /** Puts weights, cache and activations on the device; the first program of a group, run once. */
+    /**
+     * Puts weights, cache and activations on the device; the first program of a group. The weights
+     * are copied on every run, so running it again refreshes the device copy after the host changed
+     * them; the activations and the cache only on the first run. Each buffer gets a task of its own
+     * ({@code DecodeKernels.retain}, which changes nothing): TornadoVM 5.2 gives a graph device
+     * memory only for the buffers its tasks use, and the later programs take these buffers over.
+     */
     public static Program buildUpload(GptModel model, InferenceBuffers b) {
-        Program prog = new Program("upload");
+        Program prog = new Program(UPLOAD);
         Object[] resident = b.deviceResident();
-        prog.onceToDevice(model.params()).onceToDevice(resident);
-        prog.add(Launch.of(UPLOAD, Kernels.DECODE_FILL, 0, b.losses.getSize(), b.losses, 0f));
+        prog.everyToDevice(model.params()).onceToDevice(resident);
+        prog.add(Launch.of(UPLOAD + "_0", Kernels.DECODE_RETAIN, 0, 1, model.params()));
+        for (int k = 0; k < resident.length; k++)
+            prog.add(Launch.of(UPLOAD + "_" + (k + 1), Kernels.DECODE_RETAIN, 0, 1, (FloatArray) resident[k]));
         prog.persistOnDevice(model.params()).persistOnDevice(resident);
         return prog;
     }
@@ -145,7 +153,7 @@ public final class InferenceGraphs {
                     b.qkv, 0, b.noDropout, DropoutKernels.attentionSite(l), T, C, NH));
             prog.add(Launch.of(prefill(layer(l, ATTN_PROJ)), Kernels.MATMUL_FORWARD, 0, tc, b.proj, 0, b.y, 0,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
-            prog.add(Launch.of(prefill(layer(l, RESIDUAL2)), Kernels.RESIDUAL_FORWARD, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(prefill(layer(l, RESIDUAL2)), Kernels.RESIDUAL_ACCUMULATE, 0, tc, b.x, 0, b.proj, 0));
             prog.add(Launch.of(prefill(layer(l, LN2)), Kernels.LAYER_NORM_FORWARD, 0, T, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln2Weight(l), p.ln2Bias(l), C));
             prog.add(Launch.of(prefill(layer(l, FC)), Kernels.MATMUL_FORWARD, 0, T * 4 * C, b.fc, 0, b.h, 0,
@@ -153,7 +161,7 @@ public final class InferenceGraphs {
             prog.add(Launch.of(prefill(layer(l, GELU)), Kernels.GELU_FORWARD, 0, T * 4 * C, b.gelu, 0, b.fc, 0));
             prog.add(Launch.of(prefill(layer(l, FC_PROJ)), Kernels.MATMUL_FORWARD, 0, tc, b.proj, 0, b.gelu, 0,
                     params, p.fcProjWeight(l), p.fcProjBias(l), 4 * C, C));
-            prog.add(Launch.of(prefill(layer(l, RESIDUAL3)), Kernels.RESIDUAL_FORWARD, 0, tc, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(prefill(layer(l, RESIDUAL3)), Kernels.RESIDUAL_ACCUMULATE, 0, tc, b.x, 0, b.proj, 0));
         }
     }
 
@@ -185,7 +193,7 @@ public final class InferenceGraphs {
                     cache.values, co, b.step, C, NH, Tmax));
             prog.add(Launch.of(decode(layer(l, ATTN_PROJ)), Kernels.MATMUL_FORWARD, 0, C, b.proj, 0, b.y, 0,
                     params, p.attnProjWeight(l), p.attnProjBias(l), C, C));
-            prog.add(Launch.of(decode(layer(l, RESIDUAL2)), Kernels.RESIDUAL_FORWARD, 0, C, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(decode(layer(l, RESIDUAL2)), Kernels.RESIDUAL_ACCUMULATE, 0, C, b.x, 0, b.proj, 0));
             prog.add(Launch.of(decode(layer(l, LN2)), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                     b.x, 0, params, p.ln2Weight(l), p.ln2Bias(l), C));
             prog.add(Launch.of(decode(layer(l, FC)), Kernels.MATMUL_FORWARD, 0, 4 * C, b.fc, 0, b.h, 0,
@@ -193,7 +201,7 @@ public final class InferenceGraphs {
             prog.add(Launch.of(decode(layer(l, GELU)), Kernels.GELU_FORWARD, 0, 4 * C, b.gelu, 0, b.fc, 0));
             prog.add(Launch.of(decode(layer(l, FC_PROJ)), Kernels.MATMUL_FORWARD, 0, C, b.proj, 0, b.gelu, 0,
                     params, p.fcProjWeight(l), p.fcProjBias(l), 4 * C, C));
-            prog.add(Launch.of(decode(layer(l, RESIDUAL3)), Kernels.RESIDUAL_FORWARD, 0, C, b.x, 0, b.x, 0, b.proj, 0));
+            prog.add(Launch.of(decode(layer(l, RESIDUAL3)), Kernels.RESIDUAL_ACCUMULATE, 0, C, b.x, 0, b.proj, 0));
         }
         prog.add(Launch.of(decode(LNF), Kernels.LAYER_NORM_FORWARD, 0, 1, b.h, 0, b.mean, b.rstd, 0,
                 b.x, 0, params, p.lnfWeight(), p.lnfBias(), C));

@@ -59,7 +59,10 @@ public final class TaskNames {
 
     /** The row of the last prompt position, picked by a position read from the step array. */
     public static final String LAST_ROW = "lastrow";
-    /** The first program of the inference group: puts the weights and the cache on the device. */
+    /**
+     * The first program of the inference group: puts the weights and the cache on the device; its
+     * tasks are {@code upload_<k>}, one per buffer.
+     */
     public static final String UPLOAD = "upload";
 
 

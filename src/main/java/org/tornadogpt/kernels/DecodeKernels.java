@@ -52,6 +52,18 @@ public final class DecodeKernels {
         }
     }
 
+    /**
+     * a[i] = a[i]: changes nothing, but makes TornadoVM copy {@code a} to the device and keep a device
+     * buffer for it. TornadoVM 5.2 allocates device memory only for buffers a task of the graph
+     * uses, so a graph that only transfers and persists a buffer leaves nothing for the graphs that
+     * consume it; the upload program runs this on each buffer it puts on the device. n = 1.
+     */
+    public static void retain(int first, int count, FloatArray a) {
+        for (@Parallel int i = 0; i < count; i++) {
+            a.set(first + i, a.get(first + i));
+        }
+    }
+
     /** out[i] = value. Elementwise: n = the number of elements. */
     public static void fill(int first, int count, FloatArray out, float value) {
         for (@Parallel int i = 0; i < count; i++) {

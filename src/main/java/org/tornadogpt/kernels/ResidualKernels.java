@@ -18,6 +18,20 @@ public final class ResidualKernels {
     }
 
     /**
+     * In place: x += b (the inference programs' residual stream, one buffer for every layer). A
+     * separate kernel rather than {@code forward(x, x, b)}: TornadoVM 5.2 cannot schedule a task
+     * that writes a buffer and reads it again through a later argument (its graph compiler makes the
+     * task depend on itself and loops forever), so a launch never passes one buffer twice. One
+     * thread per element.
+     */
+    public static void accumulate(int first, int count, FloatArray x, int xOff, FloatArray b, int bOff) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int idx = first + i;
+            x.set(xOff + idx, x.get(xOff + idx) + b.get(bOff + idx));
+        }
+    }
+
+    /**
      * Training form: out = a + dropout(b), the branch b (an output projection) dropped with the
      * mask of {@code site} at this step ({@link DropoutKernels}). One thread per element.
      */

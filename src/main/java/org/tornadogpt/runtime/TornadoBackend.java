@@ -170,10 +170,32 @@ public final class TornadoBackend implements Backend {
         s.consume().forEach((from, objs) -> g.consumeFromDevice(from, objs.toArray()));
         if (!s.onceIn().isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, s.onceIn().toArray());
         if (!s.everyIn().isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, s.everyIn().toArray());
-        for (Launch l : s.launches()) l.addTo(g, l.id());
+        for (Launch l : s.launches()) {
+            checkDistinctBuffers(l);
+            l.addTo(g, l.id());
+        }
         if (!s.persist().isEmpty()) g.persistOnDevice(s.persist().toArray());
         if (!s.everyOut().isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, s.everyOut().toArray());
         return g;
+    }
+
+    /**
+     * A launch must not pass one buffer twice. TornadoVM 5.2's graph builder turns a written
+     * argument into a "dependent read" of its own task, and a later argument naming the same buffer
+     * then makes the task depend on itself: {@code TornadoVMGraphCompiler.scheduleAndEmitTornadoVMBytecodes}
+     * never schedules it and spins forever on the first execution (an in-place {@code x = x + b}
+     * written as {@code forward(x, x, b)} hung generate and eval). Kernels that update in place take
+     * the buffer once ({@code ResidualKernels.accumulate}).
+     */
+    static void checkDistinctBuffers(Launch l) {
+        Object[] a = l.args();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null || a[i] instanceof Number || a[i] instanceof Boolean) continue;
+            for (int j = i + 1; j < a.length; j++)
+                if (a[j] == a[i])
+                    throw new IllegalArgumentException("task " + l.id() + " passes the same buffer as arguments " + i + " and " + j
+                            + "; TornadoVM 5.2 cannot schedule such a task (its graph compiler loops forever)");
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.tornadogpt.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collections;
@@ -92,6 +93,16 @@ class TornadoBackendSegmentsTest {
         // grads and params: persisted for the programs after this one by the last graph
         same(List.of(params, grads), s.get(2).persist());
         assertTrue(s.get(2).everyOut().isEmpty());
+    }
+
+    @Test
+    void aLaunchThatPassesOneBufferTwiceIsRefused() {
+        int n = 2;
+        FloatArray x = new FloatArray(n), y = new FloatArray(n);
+        TornadoBackend.checkDistinctBuffers(Launch.of("ok", ResidualKernels::accumulate, 0, n, x, 0, y, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TornadoBackend.checkDistinctBuffers(Launch.of("res", ResidualKernels::forward, 0, n, x, 0, x, 0, y, 0)));
+        assertTrue(e.getMessage().contains("task res passes the same buffer as arguments 2 and 4"), e.getMessage());
     }
 
     static Set<Object> identity(Object... xs) {

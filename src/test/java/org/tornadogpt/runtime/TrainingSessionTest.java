@@ -191,13 +191,19 @@ class TrainingSessionTest {
         try (TornadoBackend be = new TornadoBackend()) { tornado = run(be, c, B, T, 4, 0.2f, 99, opt); }
         try (JvmBackend be = new JvmBackend(2, true)) { other = run(be, e, B, T, 4, 0.2f, 100, opt); }
         // the fast paths give the same bits on any number of threads; the portable kernels give the
-        // same bits on both backends; the two agree to rounding (summation order of the fast paths)
+        // same bits on both backends when TaskGraphs run on the JVM (the API's own implementation);
+        // the two agree to rounding (summation order of the fast paths)
         assertArrayEquals(jvm, jvm1);
-        assertArrayEquals(portable, tornado);
+        // On a real TornadoVM device the portable kernels are compiled to OpenCL C / PTX / SPIR-V:
+        // TornadoVM contracts a*b+c into fused multiply-adds and the driver may vectorise and
+        // reorder, so the last bits differ (3.2105951 vs 3.2105956 on PoCL), as with the fast paths
+        boolean sameBits = TornadoDevices.isJvmImplementation();
+        if (sameBits) assertArrayEquals(portable, tornado);
+        else assertArrayEquals(portable, tornado, 1e-5f);
         assertArrayEquals(portable, jvm, 1e-5f);
         for (int i = 0; i < a.params().getSize(); i++) {
             assertEquals(a.params().get(i), b.params().get(i));
-            assertEquals(f.params().get(i), c.params().get(i));
+            assertEquals(f.params().get(i), c.params().get(i), sameBits ? 0f : 1e-2f);
             // AdamW turns noise-level gradients (the key bias's is 0 up to rounding: softmax is
             // shift-invariant) into steps of about lr, so parameters agree to a step, not to rounding
             assertEquals(f.params().get(i), a.params().get(i), 1e-2f);
@@ -217,6 +223,7 @@ class TrainingSessionTest {
         GptModel m = model(cfg, 4);
         try (Backend be = backend(backendName); TrainingSession s = new TrainingSession(m, be, B, T, opt, 0.1f, 42)) {
             for (int i = 0; i < 5; i++) straight[i] = s.step(d[0], d[1], 3e-3f);
+            s.syncToHost(); // on a device the host arrays are current only after a sync
         }
         GptModel m2 = model(cfg, 4);
         FloatArray params, mm, vv;
@@ -236,6 +243,7 @@ class TrainingSessionTest {
             copyInto(vv, s.v());
             s.resumeFrom(2);
             for (int i = 2; i < 5; i++) resumed[i] = s.step(d[0], d[1], 3e-3f);
+            s.syncToHost();
         }
         assertArrayEquals(straight, resumed);
         for (int i = 0; i < m.params().getSize(); i++) assertEquals(m.params().get(i), m3.params().get(i));

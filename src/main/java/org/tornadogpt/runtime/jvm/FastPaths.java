@@ -146,6 +146,7 @@ public final class FastPaths {
         if (t == Kernels.GELU_BACKWARD) return gelu(count, a, false);
         if (t == Kernels.RESIDUAL_FORWARD) return residual(count, a, false);
         if (t == Kernels.RESIDUAL_FORWARD_DROPOUT) return residual(count, a, true);
+        if (t == Kernels.RESIDUAL_ACCUMULATE) return residualAccumulate(count, a);
         if (t == Kernels.RESIDUAL_BACKWARD) return residualBackward(count, a);
         if (t == Kernels.DROPOUT_FORWARD || t == Kernels.DROPOUT_BACKWARD) return dropout(count, a);
         if (t == Kernels.ENCODER_FORWARD) return encoderForward(count, a);
@@ -377,6 +378,18 @@ public final class FastPaths {
             @Override
             void range(int from, int to, int worker) {
                 VectorKernels.residual(out, outOff + from, x, xOff + from, y, yOff + from, from, to - from, key, threshold, scale, scratch[worker]);
+            }
+        };
+    }
+
+    // (first, count, x, xOff, b, bOff): x += b, in place
+    private Launch.FastPath residualAccumulate(int count, Object[] a) {
+        MemorySegment x = seg(a[2]), y = seg(a[4]);
+        long xOff = i(a[3]), yOff = i(a[5]);
+        return new Ranged(count, ELEMENTS, L) {
+            @Override
+            void range(int from, int to, int worker) {
+                VectorKernels.residual(x, xOff + from, x, xOff + from, y, yOff + from, from, to - from, 0, 0, 1f, scratch[worker]);
             }
         };
     }

@@ -206,6 +206,8 @@ class FastPathsTest {
         check("gelu backward", 5e-6, new Object[] {y, x}, b -> Launch.of("gb", Kernels.GELU_BACKWARD, 0, n, (FloatArray) b[0], 1, (FloatArray) b[1], 4));
         check("residual", 0, new Object[] {out, x, y}, b -> Launch.of("r", Kernels.RESIDUAL_FORWARD, 0, n,
                 (FloatArray) b[0], 5, (FloatArray) b[1], 1, (FloatArray) b[2], 6));
+        check("residual in place", 0, new Object[] {x, y}, b -> Launch.of("ra", Kernels.RESIDUAL_ACCUMULATE, 0, n,
+                (FloatArray) b[0], 3, (FloatArray) b[1], 2));
         for (double p : new double[] {0, 0.1, 0.6}) {
             IntArray st = state(p, 9, 123456789012L);
             check("residual dropout p=" + p, 0, new Object[] {out, x, y, st}, b -> Launch.of("rd", Kernels.RESIDUAL_FORWARD_DROPOUT, 0, n,
