@@ -8,6 +8,7 @@ import org.tornadogpt.model.GptModel;
 import org.tornadogpt.model.ParameterLayout;
 
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * The forward-only programs of generation and evaluation, over one {@link InferenceBuffers}.
@@ -60,8 +61,12 @@ public final class InferenceGraphs {
         Object[] resident = b.deviceResident();
         prog.everyToDevice(model.params()).onceToDevice(resident);
         prog.add(Launch.of(UPLOAD + "_0", Kernels.DECODE_RETAIN, 0, 1, model.params()));
-        for (int k = 0; k < resident.length; k++)
-            prog.add(Launch.of(UPLOAD + "_" + (k + 1), Kernels.DECODE_RETAIN, 0, 1, (FloatArray) resident[k]));
+        for (int k = 0; k < resident.length; k++) {
+            String id = UPLOAD + "_" + (k + 1);
+            prog.add(resident[k] instanceof IntArray ints
+                    ? Launch.of(id, Kernels.DECODE_RETAIN_INTS, 0, 1, ints)
+                    : Launch.of(id, Kernels.DECODE_RETAIN, 0, 1, (FloatArray) resident[k]));
+        }
         prog.persistOnDevice(model.params()).persistOnDevice(resident);
         return prog;
     }

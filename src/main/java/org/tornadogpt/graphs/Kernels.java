@@ -46,6 +46,7 @@ public final class Kernels {
     public static final Task6<Integer, Integer, FloatArray, FloatArray, IntArray, Integer> DECODE_COPY_ROW = DecodeKernels::copyRow;
     public static final Task4<Integer, Integer, FloatArray, Float> DECODE_FILL = DecodeKernels::fill;
     public static final Task3<Integer, Integer, FloatArray> DECODE_RETAIN = DecodeKernels::retain;
+    public static final Task3<Integer, Integer, IntArray> DECODE_RETAIN_INTS = DecodeKernels::retainInts;
     public static final Task9<Integer, Integer, FloatArray, FloatArray, Integer, FloatArray, Integer, IntArray, Integer> DECODE_STORE_KV = DecodeKernels::storeKv;
     public static final Task8<Integer, Integer, FloatArray, FloatArray, Integer, FloatArray, Integer, Integer> DECODE_STORE_KV_ROWS = DecodeKernels::storeKvRows;
     public static final Task11<Integer, Integer, FloatArray, FloatArray, Integer, FloatArray, Integer, IntArray, Integer, Integer, Integer> DECODE_ATTENTION_SCORES = DecodeKernels::attentionScores;

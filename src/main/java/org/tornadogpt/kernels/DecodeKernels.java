@@ -64,6 +64,13 @@ public final class DecodeKernels {
         }
     }
 
+    /** {@link #retain(int, int, FloatArray)} for an int buffer (e.g. the all-zero dropout state of inference). n = 1. */
+    public static void retainInts(int first, int count, IntArray a) {
+        for (@Parallel int i = 0; i < count; i++) {
+            a.set(first + i, a.get(first + i));
+        }
+    }
+
     /** out[i] = value. Elementwise: n = the number of elements. */
     public static void fill(int first, int count, FloatArray out, float value) {
         for (@Parallel int i = 0; i < count; i++) {
