@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,6 +13,7 @@ import org.tornadogpt.data.DatasetException;
 import org.tornadogpt.data.Split;
 import org.tornadogpt.data.SplitRatios;
 import org.tornadogpt.data.TokenizedSplits;
+import org.tornadogpt.report.AtomicFile;
 import org.tornadogpt.tokenizer.CharTokenizer;
 import org.tornadogpt.tokenizer.Gpt2Tokenizer;
 import org.tornadogpt.tokenizer.Tokenizer;
@@ -76,10 +76,6 @@ public final class TokenizeCommand implements Callable<Integer> {
             splits.add(Split.TEST);
         }
         PrintWriter o = spec.commandLine().getOut();
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
         for (Split s : splits) {
             Path file = Path.of(out + "." + s.name().toLowerCase(java.util.Locale.ROOT) + ".ids");
             write(file, ids.ids(s));
@@ -99,12 +95,6 @@ public final class TokenizeCommand implements Callable<Integer> {
             sb.append(ids[i]);
         }
         sb.append('\n');
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.replace(file, tmp -> Files.writeString(tmp, sb, StandardCharsets.US_ASCII));
     }
 }

@@ -14,16 +14,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * temporary file is created like any other file (the process's umask decides its permissions,
  * not {@code Files.createTempFile}'s owner-only ones).
  */
-final class AtomicFile {
+public final class AtomicFile {
     private AtomicFile() {}
 
     /** Writes the content of a file to the path it is given. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(Path tmp) throws IOException;
     }
 
-    static void replace(Path file, Content content) throws IOException {
+    public static void replace(Path file, Content content) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
