@@ -15,7 +15,7 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes \
  *   org.tornadogpt.bench.GemmQuick [-Dthreads=1,2] [-Dn=256] [-Dops=fwd,dinp,dw] [-Dshapes=768x2304,...]
- *   [-Dkc=256 -Dmc=128 -Dnc=1024] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1] [-Dtrace=true]
+ *   [-Dkc=256 -Dmc=128 -Dnc=1024 -Dkcdeep=768] [-Dwarm=1.0 -Dtime=2.0] [-Dreps=1] [-Dtrace=true]
  *   [-Dblockings=kc:mc:nc,kc:mc:nc] [-Dkernel=K4X2]
  * </pre>
  */
@@ -31,12 +31,13 @@ public final class GemmQuick {
         int kc = Integer.getInteger("kc", GemmEngine.DEFAULT_KC);
         int mc = Integer.getInteger("mc", GemmEngine.DEFAULT_MC);
         int nc = Integer.getInteger("nc", GemmEngine.DEFAULT_NC);
+        int kcDeep = Integer.getInteger("kcdeep", GemmEngine.DEFAULT_KC_DEEP);
         double warm = Double.parseDouble(System.getProperty("warm", "1.0"));
         double time = Double.parseDouble(System.getProperty("time", "2.0"));
         int reps = Integer.getInteger("reps", 1);
         String[] blockings = System.getProperty("blockings", "default").split(",");
         GemmEngine.Kernel kernel = GemmEngine.Kernel.valueOf(System.getProperty("kernel", GemmEngine.Kernel.auto().name()));
-        System.out.printf(Locale.ROOT, "lanes=%d n=%d kc=%d mc=%d nc=%d%n", GemmEngine.vectorLanes(), n, kc, mc, nc);
+        System.out.printf(Locale.ROOT, "lanes=%d n=%d kc=%d mc=%d nc=%d kcdeep=%d%n", GemmEngine.vectorLanes(), n, kc, mc, nc, kcDeep);
         System.out.printf(Locale.ROOT, "%-5s %6s %6s %3s %10s %10s %10s %8s%n", "op", "c", "oc", "thr", "ms", "GFLOP/s",
                 "GF/cpu-s", "B/call");
                 for (int rep = 0; rep < reps; rep++) {
@@ -54,7 +55,7 @@ public final class GemmQuick {
                                 int bmc = q.length == 3 ? Integer.parseInt(q[1]) : mc;
                                 int bnc = q.length == 3 ? Integer.parseInt(q[2]) : nc;
                                 JvmParallel pool = new JvmParallel(Integer.parseInt(t.trim()));
-                                GemmEngine e = new GemmEngine(pool, kernel, bkc, bmc, bnc);
+                                GemmEngine e = new GemmEngine(pool, kernel, bkc, bmc, bnc, kcDeep);
                                 Runnable r = bf.op(e, op.trim());
                                 double[] res = measure(r, warm, time);
                                 double flop = 2.0 * n * c * oc;

@@ -85,6 +85,13 @@ public final class GemmEngine implements JvmParallel.Task {
     public static final int DEFAULT_KC = Integer.getInteger("tornadogpt.gemm.kc", 256);
     public static final int DEFAULT_MC = Integer.getInteger("tornadogpt.gemm.mc", 128);
     public static final int DEFAULT_NC = Integer.getInteger("tornadogpt.gemm.nc", 1024);
+    /**
+     * Products whose K is at most this deep run as one K-slice (with proportionally fewer rows per
+     * A block), so each output tile is written once instead of once per slice: this matters when
+     * the output is large (the LM head's logits, 512 x 50257, are read and written three times
+     * with 256-deep slices).
+     */
+    public static final int DEFAULT_KC_DEEP = Integer.getInteger("tornadogpt.gemm.kcdeep", 768);
 
     private final JvmParallel pool;
     private final Kernel kernel;
@@ -93,6 +100,9 @@ public final class GemmEngine implements JvmParallel.Task {
     private final int kcBlock;
     private final int mcBlock;
     private final int ncBlock;
+    private final int kcDeep;
+    private int kcCur; // blocking of the current job
+    private int mcCur;
 
     // per-worker workspace, preallocated
     private final float[][] packA;
@@ -136,11 +146,19 @@ public final class GemmEngine implements JvmParallel.Task {
     private int dbCols;
 
     public GemmEngine(JvmParallel pool) {
-        this(pool, Kernel.auto(), DEFAULT_KC, DEFAULT_MC, DEFAULT_NC);
+        this(pool, Kernel.auto(), DEFAULT_KC, DEFAULT_MC, DEFAULT_NC, DEFAULT_KC_DEEP);
     }
 
     /** An engine with explicit blocking (mc rounded up to a multiple of mrT, nc to a multiple of nrT). */
     public GemmEngine(JvmParallel pool, Kernel kernel, int kc, int mc, int nc) {
+        this(pool, kernel, kc, mc, nc, kc);
+    }
+
+    /**
+     * An engine with explicit blocking; products with {@code kc < K <= kcDeep} run as a single
+     * K-slice of depth K with A blocks of about {@code mc * kc / K} rows.
+     */
+    public GemmEngine(JvmParallel pool, Kernel kernel, int kc, int mc, int nc, int kcDeep) {
         this.pool = Objects.requireNonNull(pool);
         this.kernel = Objects.requireNonNull(kernel);
         this.mrT = kernel.rows;
@@ -151,6 +169,7 @@ public final class GemmEngine implements JvmParallel.Task {
         this.kcBlock = kc;
         this.mcBlock = roundUp(mc, mrT);
         this.ncBlock = roundUp(nc, nrT);
+        this.kcDeep = Math.max(kc, kcDeep);
         int t = pool.threads();
         packA = new float[t][];
         packB = new float[t][];
@@ -158,9 +177,9 @@ public final class GemmEngine implements JvmParallel.Task {
         zeros = new float[ncBlock];
         scratch = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
-            packA[i] = new float[mcBlock * kcBlock];
-            packB[i] = new float[ncBlock * kcBlock];
-            rowBuf[i] = new float[Math.max(mrT, GROUP) * kcBlock];
+            packA[i] = new float[Math.max(mcBlock * kcBlock, mrT * this.kcDeep)];
+            packB[i] = new float[ncBlock * this.kcDeep];
+            rowBuf[i] = new float[Math.max(mrT, GROUP) * this.kcDeep];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
     }
@@ -361,6 +380,14 @@ public final class GemmEngine implements JvmParallel.Task {
         m = mm;
         n = nn;
         k = kk;
+        if (kk > kcBlock && kk <= kcDeep) {
+            // one slice; the A block keeps its size (mc x kc floats), so fewer rows
+            kcCur = kk;
+            mcCur = Math.max(mrT, (int) ((long) mcBlock * kcBlock / kk) / mrT * mrT);
+        } else {
+            kcCur = kcBlock;
+            mcCur = mcBlock;
+        }
         int t = (pool.threads() + batch - 1) / batch; // workers per batch entry
         long mp = ceilDiv(mm, mrT);
         long ns = ceilDiv(nn, nrT);
@@ -445,8 +472,8 @@ public final class GemmEngine implements JvmParallel.Task {
     private void block(int worker, long aBase, long bBase, long cBase, int m0, int m1, int n0, int n1) {
         final float[] ap = packA[worker];
         final float[] bp = packB[worker];
-        final int kcMax = kcBlock;
-        final int mcMax = mcBlock;
+        final int kcMax = kcCur;
+        final int mcMax = mcCur;
         final int ncMax = ncBlock;
         final int mrt = mrT;
         final int nrt = nrT;

@@ -243,6 +243,17 @@ class GemmTest {
     }
 
     @Test
+    void deepSingleSliceBlocking() {
+        // K in (kc, kcDeep] runs as one slice with fewer rows per A block; deeper K falls back to kc slices
+        for (JvmParallel p : List.of(pool1, pool2)) {
+            GemmEngine e = new GemmEngine(p, GemmEngine.Kernel.auto(), 16, 8, 40, 64);
+            checkShape(e, 37, 64, 301, true, 500);  // forward K=64, backwardInput K=301 (sliced), backwardWeight K=37
+            checkShape(e, 29, 50, 90, false, 501);
+            checkShape(e, 64, 17, 33, true, 502);
+        }
+    }
+
+    @Test
     void lmHeadWidthWithFewRows() {
         GemmEngine e = new GemmEngine(pool2);
         checkShape(e, 1, 5, 50257, true, 400);
