@@ -40,7 +40,7 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-XX:-OptoRegScheduling"})
 public class GemmBench {
 
     /** c x oc: qkv, attention proj, mlp fc, mlp proj, LM head. */

@@ -1,6 +1,7 @@
 package org.tornadogpt.runtime.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -240,6 +241,14 @@ class GemmTest {
             checkShape(e, 37, 72, 3, false, 301);
             checkShape(e, 1, 100, 301, true, 302);
         }
+    }
+
+    @Test
+    void autoKernelFollowsVectorWidthAndRegisterScheduling() {
+        // the build runs the tests with -XX:-OptoRegScheduling (pom.xml jvm.flags), as the launcher does
+        assertFalse(GemmEngine.OPTO_REG_SCHEDULING, "tests run without C2's register-pressure scheduling");
+        GemmEngine.Kernel expected = GemmEngine.vectorLanes() >= 16 ? GemmEngine.Kernel.K4X4 : GemmEngine.Kernel.K6X2;
+        assertEquals(expected, GemmEngine.Kernel.auto());
     }
 
     @Test
