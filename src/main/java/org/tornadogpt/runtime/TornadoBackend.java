@@ -34,7 +34,13 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * never leave the device during training. {@link #toHost} copies persisted buffers back on demand
  * through the last execution result. Graphs run one at a time ({@code withGraph(i).execute()}):
  * TornadoVM 5.2 hands a consumed buffer over from the graph executed just before, so a buffer that
- * lives across graphs is consumed and persisted by every graph in between (see {@link #segments}).
+ * lives across graphs is consumed by every graph in between (see {@link #segments}).
+ *
+ * <p>Releasing a program closes its plan, and TornadoVM frees a graph's device buffers only for
+ * the buffers that graph names in a transfer ({@code transferToDevice}, {@code transferToHost},
+ * {@code persistOnDevice}), once per graph: so every device buffer is named by exactly one graph of
+ * the plan, the graph that allocates it, and {@link #release} closes the plan with all its graphs
+ * selected.
  *
  * <p>With TornadoVM's SDK on the module path this JIT-compiles the kernels for the chosen device
  * (OpenCL, PTX or SPIR-V). With the project's JVM implementation of the API the plan runs the same
@@ -56,8 +62,11 @@ public final class TornadoBackend implements Backend {
 
     private static final AtomicInteger GRAPH_IDS = new AtomicInteger();
 
-    /** A program's plan, the indexes of its graphs in that plan, and its group. */
-    private record Member(TornadoExecutionPlan plan, int firstGraph, int graphs, List<Program> group) {}
+    /**
+     * A program's plan, the indexes of its graphs in that plan, its group, and the buffers copied to
+     * the host after its last graph through the execution result ({@link Segment#hostOut}).
+     */
+    private record Member(TornadoExecutionPlan plan, int firstGraph, int graphs, List<Program> group, Object[] hostOut) {}
 
     public TornadoBackend() {
         this(null);
@@ -114,6 +123,7 @@ public final class TornadoBackend implements Backend {
             r = plan.execute();
         } else {
             for (int k = 0; k < m.graphs(); k++) r = plan.withGraph(m.firstGraph() + k).execute();
+            if (m.hostOut().length > 0) r.transferToHost(m.hostOut());
         }
         lastResults.put(program, r);
     }
@@ -145,6 +155,7 @@ public final class TornadoBackend implements Backend {
         }
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
         int[] first = new int[programs.length], count = new int[programs.length];
+        Object[][] hostOut = new Object[programs.length][];
         String prev = null;
         for (int i = 0; i < programs.length; i++) {
             Program p = programs[i];
@@ -157,12 +168,13 @@ public final class TornadoBackend implements Backend {
             first[i] = graphs.size();
             count[i] = segs.size();
             for (Segment sg : segs) graphs.add(graph(sg).snapshot());
+            hostOut[i] = segs.getLast().hostOut().toArray();
             prev = segs.getLast().name();
         }
         TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new));
         TornadoDevice d = deviceFor(programs[0].name());
         if (d != null) plan.withDevice(d);
-        for (int i = 0; i < programs.length; i++) members.put(programs[i], new Member(plan, first[i], count[i], group));
+        for (int i = 0; i < programs.length; i++) members.put(programs[i], new Member(plan, first[i], count[i], group, hostOut[i]));
     }
 
     private static TaskGraph graph(Segment s) {
@@ -201,10 +213,13 @@ public final class TornadoBackend implements Backend {
     /**
      * One TaskGraph of a program: its launches, and its data movement. {@code consume} maps the name
      * of a graph that ran before to the buffers taken over from it on the device; {@code persist} are
-     * the buffers left on the device for the graphs after it.
+     * the buffers this graph allocates, left on the device for the graphs after it; {@code everyOut}
+     * are copied to the host by the graph on every run, {@code hostOut} (last graph only) after it
+     * through the execution result, because a graph that takes a buffer over must not name it in a
+     * transfer (see {@link #segments}).
      */
     record Segment(String name, List<Launch> launches, List<Object> onceIn, List<Object> everyIn,
-                   Map<String, List<Object>> consume, List<Object> persist, List<Object> everyOut) {}
+                   Map<String, List<Object>> consume, List<Object> persist, List<Object> everyOut, List<Object> hostOut) {}
 
     /**
      * Cuts a program into graphs of at most {@code maxTasks} launches named {@code base} (one graph)
@@ -213,15 +228,22 @@ public final class TornadoBackend implements Backend {
      * <ul>
      *   <li>{@code carryIn} buffers are on the device already: the first graph consumes them from
      *       {@code previous} (the graph that runs before this program); {@code carryOut} buffers are
-     *       left on the device for the programs after it: the last graph persists them. Both live
-     *       from the first graph, or their first use, to the end;</li>
-     *   <li>otherwise the first graph that uses a buffer copies it in (once for the program's
-     *       constants, every run for its inputs, not at all for device-only intermediates);</li>
-     *   <li>every later graph of its life consumes it from the graph before, and every graph of its
-     *       life but the last persists it, whether or not that graph's own tasks use it: TornadoVM
-     *       5.2 takes consumed buffers over only from the graph executed just before
-     *       ({@code TornadoTaskGraph.updatePersistedObjectState});</li>
-     *   <li>the last graph of its life copies it out when the host reads it every run.</li>
+     *       left on the device for the programs after it. Both live from the first graph, or their
+     *       first use, to the end;</li>
+     *   <li>otherwise the first graph that uses a buffer allocates it and owns it: it copies it in
+     *       (once for the program's constants, every run for its inputs, not at all for device-only
+     *       intermediates) and persists it;</li>
+     *   <li>every later graph of its life consumes it from the graph before, whether or not that
+     *       graph's own tasks use it: TornadoVM 5.2 takes consumed buffers over only from the graph
+     *       executed just before ({@code TornadoTaskGraph.updatePersistedObjectState}), and it does
+     *       so from a graph that consumed them as well as from one that persisted them;</li>
+     *   <li>no other graph names the buffer in a transfer. Closing a plan frees, graph by graph, the
+     *       device buffers the graph transfers or persists: a device-only buffer that no graph names
+     *       is never freed, and one that two graphs name (they share the device buffer) is freed
+     *       twice, which TornadoVM refuses with "trying to deallocate an invalid buffer";</li>
+     *   <li>a buffer the host reads every run is copied out by its own graph when it lives in one
+     *       graph only; otherwise it lives to the last graph and is copied out after it through the
+     *       execution result ({@code hostOut}).</li>
      * </ul>
      * Buffers the program declares but neither uses nor carries are left alone.
      */
@@ -242,6 +264,14 @@ public final class TornadoBackend implements Backend {
         for (Object b : carryOut) life(span, order, b, n - 1)[1] = n - 1;
         Set<Object> once = identitySet(p.onceToDeviceBuffers()), every = identitySet(p.everyToDeviceBuffers()),
                 out = identitySet(p.everyToHostBuffers());
+        List<Object> hostOut = new ArrayList<>();
+        for (Object b : order) {
+            int[] life = span.get(b);
+            if (out.contains(b) && (carryIn.contains(b) || life[0] != life[1])) {
+                life[1] = n - 1;
+                hostOut.add(b);
+            }
+        }
 
         List<Segment> segs = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -251,17 +281,19 @@ public final class TornadoBackend implements Backend {
             for (Object b : order) {
                 int first = span.get(b)[0], last = span.get(b)[1];
                 if (k < first || k > last) continue;
-                if (k == first) {
-                    if (carryIn.contains(b)) consume.computeIfAbsent(previous, x -> new ArrayList<>()).add(b);
-                    else if (once.contains(b)) onceIn.add(b);
+                if (k == first && carryIn.contains(b)) {
+                    consume.computeIfAbsent(previous, x -> new ArrayList<>()).add(b);
+                } else if (k == first) {
+                    if (once.contains(b)) onceIn.add(b);
                     else if (every.contains(b)) everyIn.add(b);
+                    persist.add(b);
+                    if (out.contains(b) && last == first) everyOut.add(b);
                 } else {
                     consume.computeIfAbsent(base + "_g" + (k - 1), x -> new ArrayList<>()).add(b);
                 }
-                if (k < last || carryOut.contains(b)) persist.add(b);
-                if (k == last && out.contains(b)) everyOut.add(b);
             }
-            segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut));
+            segs.add(new Segment(name, List.copyOf(parts.get(k)), onceIn, everyIn, consume, persist, everyOut,
+                    k == n - 1 ? hostOut : List.of()));
         }
         return segs;
     }
@@ -283,7 +315,8 @@ public final class TornadoBackend implements Backend {
     /**
      * Through the last execution result of {@code program}; nothing when it has not run (the host
      * arrays are current). TornadoVM 5.2 syncs through the graph its plan executed last, so the
-     * programs of a group keep every buffer they share to their last graph ({@link #group}).
+     * programs of a group keep every buffer they share to their last graph ({@link #group}); a graph
+     * that consumed a buffer syncs it as well as one that persisted it.
      */
     @Override
     public void toHost(Program program, Object... buffers) {
@@ -300,7 +333,7 @@ public final class TornadoBackend implements Backend {
                 members.remove(q);
                 lastResults.remove(q);
             }
-            closeQuietly(m.plan());
+            closeAll(m.plan());
         }
     }
 
@@ -313,13 +346,20 @@ public final class TornadoBackend implements Backend {
     public void close() {
         List<TornadoExecutionPlan> plans = new ArrayList<>();
         for (Member m : members.values()) if (!plans.contains(m.plan())) plans.add(m.plan());
-        for (TornadoExecutionPlan plan : plans) closeQuietly(plan);
+        for (TornadoExecutionPlan plan : plans) closeAll(plan);
         members.clear();
         lastResults.clear();
     }
 
-    private static void closeQuietly(TornadoExecutionPlan plan) {
+    /**
+     * Frees the device memory of every graph of the plan. {@code TornadoExecutionPlan.close} frees
+     * the graphs currently selected, which {@code withGraph(i)} narrowed to graph i; {@code
+     * withAllGraphs} selects them all again. Each device buffer is named by one graph only
+     * ({@link #segments}), so none is freed twice.
+     */
+    private static void closeAll(TornadoExecutionPlan plan) {
         try {
+            plan.withAllGraphs();
             plan.close();
         } catch (TornadoExecutionPlanException e) {
             // freeing device memory failed; nothing more to do at shutdown

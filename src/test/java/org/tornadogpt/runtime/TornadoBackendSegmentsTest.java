@@ -22,7 +22,7 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 class TornadoBackendSegmentsTest {
 
     @Test
-    void buffersAreCopiedInOnceKeptOnTheDeviceAndCopiedOutLast() {
+    void eachBufferIsCopiedInAndPersistedByTheGraphThatAllocatesItAndConsumedByTheLaterOnes() {
         int n = 4;
         FloatArray w = new FloatArray(n), in = new FloatArray(n), x1 = new FloatArray(n), x2 = new FloatArray(n),
                 x3 = new FloatArray(n), out = new FloatArray(n), unused = new FloatArray(n);
@@ -43,20 +43,23 @@ class TornadoBackendSegmentsTest {
         same(List.of(w), g0.onceIn());
         same(List.of(in), g0.everyIn());
         assertTrue(g0.consume().isEmpty());
-        same(List.of(x1, w, x2), g0.persist());
-        assertTrue(g0.everyOut().isEmpty());
+        same(List.of(x1, in, w, x2), g0.persist()); // everything graph 0 allocates, intermediates too
+        assertTrue(g0.everyOut().isEmpty() && g0.hostOut().isEmpty());
 
         // x1 and w pass through graph 1 (unused there) on their way to graph 2
         assertTrue(g1.onceIn().isEmpty() && g1.everyIn().isEmpty());
         assertEquals(List.of("p_0_g0"), List.copyOf(g1.consume().keySet()));
         same(List.of(x1, w, x2), g1.consume().get("p_0_g0"));
-        same(List.of(x1, w, x3), g1.persist());
+        same(List.of(x3), g1.persist());
 
         Map<String, List<Object>> c2 = g2.consume();
         assertEquals(List.of("p_0_g1"), List.copyOf(c2.keySet()));
         same(List.of(x1, w, x3), c2.get("p_0_g1"));
-        assertTrue(g2.persist().isEmpty());
-        same(List.of(x1, out), g2.everyOut());
+        same(List.of(out), g2.persist());
+        // out lives in graph 2 only: copied out by it; x1 came from graph 0: copied out after the run
+        same(List.of(out), g2.everyOut());
+        same(List.of(x1), g2.hostOut());
+        eachBufferIsNamedByOneGraph(s);
     }
 
     @Test
@@ -71,7 +74,8 @@ class TornadoBackendSegmentsTest {
         same(List.of(w), s.getFirst().onceIn());
         same(List.of(in), s.getFirst().everyIn());
         same(List.of(out), s.getFirst().everyOut());
-        assertTrue(s.getFirst().persist().isEmpty() && s.getFirst().consume().isEmpty());
+        same(List.of(out, in, w), s.getFirst().persist()); // so that closing the plan frees them all
+        assertTrue(s.getFirst().consume().isEmpty() && s.getFirst().hostOut().isEmpty());
     }
 
     @Test
@@ -84,15 +88,35 @@ class TornadoBackendSegmentsTest {
         p.add(Launch.of("c", ResidualKernels::forward, 0, n, y, 0, params, 0, params, 0));   // graph 2
         List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 1, "bwd_3", "fwd_2_g4", identity(params), identity(params, grads));
         assertEquals(3, s.size());
-        // params: consumed from the producer's last graph by the first graph, carried to the end
+        // params: consumed from the producer's last graph by the first graph, carried to the end;
+        // the producer owns it, so no graph of this program names it in a transfer
         same(List.of(params), s.get(0).consume().get("fwd_2_g4"));
-        same(List.of(params, x), s.get(0).persist());
+        same(List.of(x), s.get(0).persist());
         same(List.of(params, x), s.get(1).consume().get("bwd_3_g0"));
-        same(List.of(params, grads), s.get(1).persist());
+        // grads: allocated by graph 1, carried to the last graph for the programs after this one
+        same(List.of(grads), s.get(1).persist());
         same(List.of(params, grads), s.get(2).consume().get("bwd_3_g1"));
-        // grads and params: persisted for the programs after this one by the last graph
-        same(List.of(params, grads), s.get(2).persist());
-        assertTrue(s.get(2).everyOut().isEmpty());
+        same(List.of(y), s.get(2).persist());
+        assertTrue(s.get(2).everyOut().isEmpty() && s.get(2).hostOut().isEmpty());
+        eachBufferIsNamedByOneGraph(s);
+    }
+
+    @Test
+    void aCarriedBufferTheHostReadsIsCopiedOutAfterTheLastGraph() {
+        int n = 2;
+        FloatArray cache = new FloatArray(n), logits = new FloatArray(n), x = new FloatArray(n);
+        Program p = new Program("dec").everyToHost(cache, logits);
+        p.add(Launch.of("a", ResidualKernels::forward, 0, n, x, 0, cache, 0, cache, 0));     // graph 0
+        p.add(Launch.of("b", ResidualKernels::forward, 0, n, logits, 0, x, 0, x, 0));        // graph 1
+        List<TornadoBackend.Segment> s = TornadoBackend.segments(p, 1, "dec_1", "up_0", identity(cache), identity(cache));
+        same(List.of(cache), s.get(0).consume().get("up_0"));
+        same(List.of(x), s.get(0).persist());
+        assertTrue(s.get(0).everyOut().isEmpty());
+        same(List.of(cache, x), s.get(1).consume().get("dec_1_g0"));
+        same(List.of(logits), s.get(1).persist());
+        same(List.of(logits), s.get(1).everyOut());
+        same(List.of(cache), s.get(1).hostOut());
+        eachBufferIsNamedByOneGraph(s);
     }
 
     @Test
@@ -103,6 +127,27 @@ class TornadoBackendSegmentsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TornadoBackend.checkDistinctBuffers(Launch.of("res", ResidualKernels::forward, 0, n, x, 0, x, 0, y, 0)));
         assertTrue(e.getMessage().contains("task res passes the same buffer as arguments 2 and 4"), e.getMessage());
+    }
+
+    /**
+     * Closing a plan frees the device buffers each graph names in a transfer, per graph; a buffer
+     * two graphs name (they share its device buffer) would be freed twice.
+     */
+    static void eachBufferIsNamedByOneGraph(List<TornadoBackend.Segment> segs) {
+        Map<Object, String> namedBy = new IdentityHashMap<>();
+        for (TornadoBackend.Segment g : segs) {
+            Set<Object> named = Collections.newSetFromMap(new IdentityHashMap<>());
+            named.addAll(g.onceIn());
+            named.addAll(g.everyIn());
+            named.addAll(g.persist());
+            named.addAll(g.everyOut());
+            for (Object b : named) {
+                String other = namedBy.put(b, g.name());
+                assertTrue(other == null, "a buffer is named by the transfers of " + other + " and " + g.name());
+            }
+            for (List<Object> taken : g.consume().values())
+                for (Object b : taken) assertTrue(!named.contains(b), g.name() + " consumes a buffer it also transfers");
+        }
     }
 
     static Set<Object> identity(Object... xs) {
