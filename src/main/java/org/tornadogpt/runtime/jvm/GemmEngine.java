@@ -52,8 +52,6 @@ public final class GemmEngine implements JvmParallel.Task {
         K4X4(4, 4),
         /** 4 rows x 2 vectors = 8 accumulators. */
         K4X2(4, 2),
-        /** 3 rows x 3 vectors = 9 accumulators. */
-        K3X3(3, 3),
         /** 6 rows x 2 vectors = 12 accumulators. */
         K6X2(6, 2);
 
@@ -77,7 +75,12 @@ public final class GemmEngine implements JvmParallel.Task {
         public static Kernel auto() {
             String forced = System.getProperty("tornadogpt.gemm.kernel");
             if (forced != null) {
-                return Kernel.valueOf(forced);
+                try {
+                    return Kernel.valueOf(forced.trim().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("-Dtornadogpt.gemm.kernel=" + forced + ": expected one of "
+                            + java.util.Arrays.toString(values()));
+                }
             }
             if (VL >= 16) {
                 return K4X4;
@@ -682,7 +685,6 @@ public final class GemmEngine implements JvmParallel.Task {
         switch (kern) {
             case K4X4 -> kernel4x4(ap, ao, bp, bo, kc, c, co, rb);
             case K4X2 -> kernel4x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K3X3 -> kernel3x3(ap, ao, bp, bo, kc, c, co, rb);
             case K6X2 -> kernel6x2(ap, ao, bp, bo, kc, c, co, rb);
         }
     }
@@ -837,46 +839,6 @@ public final class GemmEngine implements JvmParallel.Task {
         FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
         FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c51).intoMemorySegment(c, r + vb, NO);
     }
-
-    /** C[3, 3*VL] += Apanel[kc, 3]^T * Bstrip[kc, 3*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel3x3(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        for (int kk = 0; kk < kc; kk++) {
-            final int ai = ao + (kk) * 3;
-            final int bi = bo + (kk) * 3 * VL;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-        }
-        final long vb = (long) VL * Float.BYTES;
-        long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-    }
-
 
     /** C[r, j] += tile[r * cols + j] for r < mr, j < nr (C at element offset co). */
     private static void addTile(MemorySegment tile, int cols, MemorySegment c, long co, long ldc, int mr, int nr) {

@@ -252,6 +252,19 @@ class GemmTest {
     }
 
     @Test
+    void unknownForcedKernelNamesTheProperty() {
+        System.setProperty("tornadogpt.gemm.kernel", "K5X5");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GemmEngine.Kernel::auto);
+            assertTrue(e.getMessage().contains("tornadogpt.gemm.kernel=K5X5") && e.getMessage().contains("K6X2"), e.getMessage());
+            System.setProperty("tornadogpt.gemm.kernel", "k4x2");
+            assertEquals(GemmEngine.Kernel.K4X2, GemmEngine.Kernel.auto());
+        } finally {
+            System.clearProperty("tornadogpt.gemm.kernel");
+        }
+    }
+
+    @Test
     void deepSingleSliceBlocking() {
         // K in (kc, kcDeep] runs as one slice with fewer rows per A block; deeper K falls back to kc slices
         for (JvmParallel p : List.of(pool1, pool2)) {
