@@ -3,7 +3,12 @@ package org.tornadogpt.runtime.jvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.tornadogpt.model.GptConfig;
@@ -11,12 +16,15 @@ import org.tornadogpt.model.GptModel;
 import org.tornadogpt.runtime.AdamWConfig;
 import org.tornadogpt.runtime.JvmBackend;
 import org.tornadogpt.runtime.TrainingSession;
+import org.tornadogpt.testutil.AllocationSites;
 
 /**
  * Once the JIT has compiled the fast paths, a training step (forward with dropout, backward,
  * AdamW) allocates nothing on any thread of the backend: steps of a small model run until five in
  * a row allocate zero bytes, within a time budget (compilation happens in the background; until
- * C2 has compiled a leaf its vector code allocates boxed vectors, after that it must not).
+ * C2 has compiled a leaf its vector code allocates boxed vectors, after that it must not). If
+ * steps still allocate at the deadline, the failure names the vector width, the GEMM tile and the
+ * heaviest allocation sites (JFR samples over a few more steps).
  */
 class SteadyStateAllocationTest {
     static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -32,22 +40,46 @@ class SteadyStateAllocationTest {
             x[i] = r.nextInt(cfg.vocabSize());
             y[i] = r.nextInt(cfg.vocabSize());
         }
-        long deadline = System.nanoTime() + 90_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         long last = -1;
+        long[] perThread = {};
         int zeroRuns = 0;
+        String sites = "";
         try (JvmBackend be = new JvmBackend(2, true); TrainingSession s = new TrainingSession(m, be, B, T, AdamWConfig.defaults(), 0.1f, 3)) {
-            long[] ids = {Thread.currentThread().threadId(), -1};
             s.step(x, y, 1e-3f);
+            // the caller and every pool worker (idle workers of other pools add nothing)
+            List<Long> list = new ArrayList<>(List.of(Thread.currentThread().threadId()));
             for (Thread t : Thread.getAllStackTraces().keySet())
-                if (t.getName().startsWith("tornado-gpt-jvm-")) ids[1] = t.threadId(); // the pool's worker (2 threads)
+                if (t.getName().startsWith("tornado-gpt-jvm-")) list.add(t.threadId());
+            long[] ids = list.stream().mapToLong(Long::longValue).toArray();
+            long own = 16 + 8L * ids.length; // the long[] that getThreadAllocatedBytes returns
             while (System.nanoTime() < deadline && zeroRuns < 5) {
                 long[] before = MX.getThreadAllocatedBytes(ids);
                 s.step(x, y, 1e-3f);
                 long[] after = MX.getThreadAllocatedBytes(ids);
-                last = (after[0] - before[0]) - (16 + 8L * ids.length) + (after[1] - before[1]);
+                perThread = new long[ids.length];
+                last = -own;
+                for (int i = 0; i < ids.length; i++) {
+                    perThread[i] = after[i] - before[i] - (i == 0 ? own : 0);
+                    last += after[i] - before[i];
+                }
                 zeroRuns = last == 0 ? zeroRuns + 1 : 0;
             }
+            if (last != 0) {
+                Set<Long> idSet = Arrays.stream(ids).boxed().collect(Collectors.toSet());
+                sites = AllocationSites.of(() -> {
+                    for (int i = 0; i < 20; i++) s.step(x, y, 1e-3f);
+                }, idSet, 6);
+            }
         }
-        assertEquals(0, last, "bytes allocated by the last training step");
+        String message = "bytes allocated by the last training step (caller, workers: "
+                + Arrays.toString(perThread) + "; " + GemmEngine.vectorLanes() + " float lanes, GEMM tile "
+                + GemmEngine.Kernel.auto() + ", OptoRegScheduling " + GemmEngine.OPTO_REG_SCHEDULING
+                + "); JFR allocation samples over 20 more steps:\n" + sitesOrNone(sites);
+        assertEquals(0, last, message);
+    }
+
+    private static String sitesOrNone(String s) {
+        return s.isEmpty() ? "  (not sampled)" : s;
     }
 }
