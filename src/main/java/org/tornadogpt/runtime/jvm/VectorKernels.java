@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,11 +30,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@link #tanhInPlace} and {@link #keepScales} write to a per-worker scratch array.</li>
  *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
  *       training run reproduces the uninterrupted one bit for bit, and the JIT state differs
- *       between them): only lanewise add, mul, fma, div, sqrt, min/max, compare/blend, integer
+ *       between them): only lanewise add, mul, fma, div, sqrt, min/max, integer and bitwise
  *       ops and conversions. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another
  *       order than the Java fallback; sums here add the lanes in index order) and not
  *       the {@code EXP}/{@code TANH} operators (SVML and the fallback differ in the last bit: exp
  *       and tanh are polynomials built from basic operations, with scalar twins for loop tails).</li>
+ *   <li>No masks: selections are bit operations on the lanes (sign bits spread by an arithmetic
+ *       shift), so the same instructions serve every vector width (masks live in vector
+ *       registers on AVX2 and in opmask registers on AVX-512, through other code paths).</li>
  * </ul>
  * Every loop has a scalar tail, so any length works.
  */
@@ -77,6 +79,8 @@ final class VectorKernels {
     static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
     static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
             P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    /** The float sign bit. */
+    static final int SIGN = 0x80000000;
     static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
             T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
 
@@ -174,8 +178,13 @@ final class VectorKernels {
             IntVector e = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
             FloatVector ex = p.mul(e.reinterpretAsFloats());
             FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(ex.add(1f)));
-            t = t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
-            t.blend(small, ab.compare(VectorOperators.LT, 0.625f)).intoArray(a, off + i);
+            // selections by bit operations, not masks (masks take other code paths per ISA):
+            // t >= 0 gets u's sign; then small where |u| < 0.625, i.e. where |u| - 0.625 is negative
+            IntVector ti = t.reinterpretAsInts().lanewise(VectorOperators.OR, u.reinterpretAsInts().lanewise(VectorOperators.AND, SIGN));
+            IntVector useSmall = ab.sub(0.625f).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+            small.reinterpretAsInts().lanewise(VectorOperators.AND, useSmall)
+                    .lanewise(VectorOperators.OR, ti.lanewise(VectorOperators.AND_NOT, useSmall))
+                    .reinterpretAsFloats().intoArray(a, off + i);
         }
         for (; i < n; i++) a[off + i] = tanh(a[off + i]);
     }
@@ -205,15 +214,16 @@ final class VectorKernels {
 
     /** out[off + i] = keep scale of element idx0 + i (scale or 0) for i in [0, n). */
     static void keepScales(float[] out, int off, int n, int idx0, int key, int threshold, float scale) {
-        FloatVector sv = FloatVector.broadcast(S, scale);
+        IntVector svi = FloatVector.broadcast(S, scale).reinterpretAsInts();
         int i = 0;
         for (; i <= n - L; i += L) {
             IntVector h = IntVector.zero(IS).addIndex(1).add(idx0 + i).lanewise(VectorOperators.XOR, key);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-            VectorMask<Integer> keep = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.GE, threshold);
-            sv.blend(0f, keep.not().cast(S)).intoArray(out, off + i);
+            // all ones where (h >>> 8) < threshold (both below 2^24, so the difference's sign tells)
+            IntVector drop = h.lanewise(VectorOperators.LSHR, 8).sub(threshold).lanewise(VectorOperators.ASHR, 31);
+            svi.lanewise(VectorOperators.AND_NOT, drop).reinterpretAsFloats().intoArray(out, off + i);
         }
         for (; i < n; i++) out[off + i] = keepScalar(idx0 + i, key, threshold, scale);
     }
