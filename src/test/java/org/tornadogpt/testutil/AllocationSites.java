@@ -41,6 +41,7 @@ public final class AllocationSites {
             Map<String, Long> bytes = new HashMap<>();
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
                 if (e.getThread() == null || !threadIds.contains(e.getThread().getJavaThreadId())) continue;
+                if (fromRecorder(e)) continue; // the recording's own set-up
                 String cls = e.getClass("objectClass").getName();
                 bytes.merge(cls + " at " + frames(e), e.getLong("weight"), Long::sum);
             }
@@ -61,6 +62,11 @@ public final class AllocationSites {
                 }
             }
         }
+    }
+
+    private static boolean fromRecorder(RecordedEvent e) {
+        return e.getStackTrace() != null && e.getStackTrace().getFrames().stream()
+                .anyMatch(f -> f.getMethod().getType().getName().startsWith("jdk.jfr."));
     }
 
     private static String frames(RecordedEvent e) {

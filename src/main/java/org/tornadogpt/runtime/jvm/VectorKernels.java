@@ -23,10 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       training step, so C2 compiles (and intrinsifies) it within the first steps. (A kernel
  *       whose one long loop ran a few times per step stays in C1 or on-stack-replacement code for
  *       long, where every vector operation allocates a boxed vector.)</li>
- *   <li>No method takes or returns a vector except the one-line {@link #load} and {@link #store}
- *       (always inlined): a larger helper with a vector parameter may be compiled on its own,
- *       where the vector's exact class is unknown, and then neither inlined nor intrinsified
- *       (boxed vectors again). Helpers work on arrays and segments: {@link #expSum},
+ *   <li>No method of ours takes or returns a vector, not even a one-line load: C2 compiles a hot
+ *       helper on its own and then inlines it only while that compiled code is smaller than
+ *       {@code -XX:InlineSmallCode} (2500 bytes); 512-bit code is larger (EVEX encodings), so on
+ *       AVX-512 a helper that AVX2 inlines became a call that boxed every vector it returned.
+ *       Only the JDK's vector methods (always inlined) are called with vectors. Helpers work
+ *       on arrays and segments: {@link #expSum},
  *       {@link #tanhInPlace} and {@link #keepScales} write to a per-worker scratch array.</li>
  *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
  *       training run reproduces the uninterrupted one bit for bit, and the JIT state differs
@@ -52,14 +54,6 @@ final class VectorKernels {
     static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
     /** Elements per call of an elementwise leaf, and the length of the per-worker scratch. */
     static final int BLOCK = 2048;
-
-    static FloatVector load(MemorySegment s, long i) {
-        return FloatVector.fromMemorySegment(S, s, i * Float.BYTES, NO);
-    }
-
-    static void store(FloatVector v, MemorySegment s, long i) {
-        v.intoMemorySegment(s, i * Float.BYTES, NO);
-    }
 
     static float get(MemorySegment s, long i) {
         return s.getAtIndex(F, i);
@@ -239,12 +233,12 @@ final class VectorKernels {
                                       int idx0, int n, int key, int threshold, float scale, float[] tmp) {
         int i = 0;
         if (threshold == 0) {
-            for (; i <= n - L; i += L) store(load(a, aOff + i).add(load(b, bOff + i)), out, oOff + i);
+            for (; i <= n - L; i += L) FloatVector.fromMemorySegment(S, a, (aOff + i) * Float.BYTES, NO).add(FloatVector.fromMemorySegment(S, b, (bOff + i) * Float.BYTES, NO)).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
             for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i));
         } else {
             keepScales(tmp, 0, n, idx0, key, threshold, scale);
             for (; i <= n - L; i += L)
-                store(load(a, aOff + i).add(load(b, bOff + i).mul(FloatVector.fromArray(S, tmp, i))), out, oOff + i);
+                FloatVector.fromMemorySegment(S, a, (aOff + i) * Float.BYTES, NO).add(FloatVector.fromMemorySegment(S, b, (bOff + i) * Float.BYTES, NO).mul(FloatVector.fromArray(S, tmp, i))).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
             for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i) * tmp[i]);
         }
     }
@@ -263,7 +257,7 @@ final class VectorKernels {
                                         int threshold, float scale, float[] tmp) {
         keepScales(tmp, 0, n, idx0, key, threshold, scale);
         int i = 0;
-        for (; i <= n - L; i += L) store(load(in, iOff + i).mul(FloatVector.fromArray(S, tmp, i)), out, oOff + i);
+        for (; i <= n - L; i += L) FloatVector.fromMemorySegment(S, in, (iOff + i) * Float.BYTES, NO).mul(FloatVector.fromArray(S, tmp, i)).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
         for (; i < n; i++) set(out, oOff + i, get(in, iOff + i) * tmp[i]);
     }
 
@@ -275,10 +269,10 @@ final class VectorKernels {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(load(x, off + i));
-            s1 = s1.add(load(x, off + i + L));
+            s0 = s0.add(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
+            s1 = s1.add(FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO));
         }
-        for (; i <= n - L; i += L) s0 = s0.add(load(x, off + i));
+        for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
         s0 = s0.add(s1);
         float r = 0f;
         for (int lane = 0; lane < L; lane++) r += s0.lane(lane); // fixed order
@@ -300,7 +294,7 @@ final class VectorKernels {
         FloatVector v0 = FloatVector.zero(S);
         int c = 0;
         for (; c <= C - L; c += L) {
-            FloatVector d = load(inp, x + c).sub(mv);
+            FloatVector d = FloatVector.fromMemorySegment(S, inp, (x + c) * Float.BYTES, NO).sub(mv);
             v0 = d.fma(d, v0);
         }
         float var = 0f;
@@ -314,7 +308,7 @@ final class VectorKernels {
         long o = outOff + (long) r * C;
         c = 0;
         for (; c <= C - L; c += L)
-            store(load(inp, x + c).sub(mv).mul(sv).fma(load(params, wOff + c), load(params, bOff + c)), out, o + c);
+            FloatVector.fromMemorySegment(S, inp, (x + c) * Float.BYTES, NO).sub(mv).mul(sv).fma(FloatVector.fromMemorySegment(S, params, (wOff + c) * Float.BYTES, NO), FloatVector.fromMemorySegment(S, params, (bOff + c) * Float.BYTES, NO)).intoMemorySegment(out, (o + c) * Float.BYTES, NO);
         for (; c < C; c++) set(out, o + c, (get(inp, x + c) - m) * s * get(params, wOff + c) + get(params, bOff + c));
         set(mean, statOff + r, m);
         set(rstd, statOff + r, s);
@@ -336,8 +330,8 @@ final class VectorKernels {
         FloatVector sd = FloatVector.zero(S), sdn = FloatVector.zero(S);
         int c = 0;
         for (; c <= C - L; c += L) {
-            FloatVector n = load(inp, x + c).sub(mv).mul(sv);
-            FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
+            FloatVector n = FloatVector.fromMemorySegment(S, inp, (x + c) * Float.BYTES, NO).sub(mv).mul(sv);
+            FloatVector dn = FloatVector.fromMemorySegment(S, dout, (o + c) * Float.BYTES, NO).mul(FloatVector.fromMemorySegment(S, params, (wOff + c) * Float.BYTES, NO));
             sd = sd.add(dn);
             sdn = dn.fma(n, sdn);
         }
@@ -356,10 +350,10 @@ final class VectorKernels {
         FloatVector mdv = FloatVector.broadcast(S, meanD), mdnv = FloatVector.broadcast(S, meanDN);
         c = 0;
         for (; c <= C - L; c += L) {
-            FloatVector n = load(inp, x + c).sub(mv).mul(sv);
-            FloatVector dn = load(dout, o + c).mul(load(params, wOff + c));
+            FloatVector n = FloatVector.fromMemorySegment(S, inp, (x + c) * Float.BYTES, NO).sub(mv).mul(sv);
+            FloatVector dn = FloatVector.fromMemorySegment(S, dout, (o + c) * Float.BYTES, NO).mul(FloatVector.fromMemorySegment(S, params, (wOff + c) * Float.BYTES, NO));
             FloatVector g = dn.sub(mdv).sub(n.mul(mdnv)).mul(sv);
-            store(load(dinp, di + c).add(g), dinp, di + c);
+            FloatVector.fromMemorySegment(S, dinp, (di + c) * Float.BYTES, NO).add(g).intoMemorySegment(dinp, (di + c) * Float.BYTES, NO);
         }
         for (; c < C; c++) {
             float n = (get(inp, x + c) - m) * s;
@@ -397,12 +391,12 @@ final class VectorKernels {
         FloatVector w0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
         for (int r = 0; r < N; r++) {
             FloatVector mv = FloatVector.broadcast(S, get(mean, statOff + r)), sv = FloatVector.broadcast(S, get(rstd, statOff + r));
-            FloatVector d0 = load(dout, doutOff + (long) r * C + c);
-            w0 = d0.fma(load(inp, inpOff + (long) r * C + c).sub(mv).mul(sv), w0);
+            FloatVector d0 = FloatVector.fromMemorySegment(S, dout, (doutOff + (long) r * C + c) * Float.BYTES, NO);
+            w0 = d0.fma(FloatVector.fromMemorySegment(S, inp, (inpOff + (long) r * C + c) * Float.BYTES, NO).sub(mv).mul(sv), w0);
             b0 = b0.add(d0);
         }
-        store(load(grads, wOff + c).add(w0), grads, wOff + c);
-        store(load(grads, bOff + c).add(b0), grads, bOff + c);
+        FloatVector.fromMemorySegment(S, grads, (wOff + c) * Float.BYTES, NO).add(w0).intoMemorySegment(grads, (wOff + c) * Float.BYTES, NO);
+        FloatVector.fromMemorySegment(S, grads, (bOff + c) * Float.BYTES, NO).add(b0).intoMemorySegment(grads, (bOff + c) * Float.BYTES, NO);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -423,7 +417,7 @@ final class VectorKernels {
         FloatVector half = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (; i <= n - L; i += L)
-            store(half.mul(load(inp, iOff + i)).mul(one.add(FloatVector.fromArray(S, tmp, i))), out, oOff + i);
+            half.mul(FloatVector.fromMemorySegment(S, inp, (iOff + i) * Float.BYTES, NO)).mul(one.add(FloatVector.fromArray(S, tmp, i))).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
         for (; i < n; i++) set(out, oOff + i, 0.5f * get(inp, iOff + i) * (1f + tmp[i]));
     }
 
@@ -432,7 +426,7 @@ final class VectorKernels {
         FloatVector s = FloatVector.broadcast(S, GELU_S), k = FloatVector.broadcast(S, GELU_K);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector x = load(inp, iOff + i);
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, (iOff + i) * Float.BYTES, NO);
             s.mul(x.mul(x).mul(x).fma(k, x)).intoArray(tmp, i);
         }
         for (; i < n; i++) {
@@ -453,12 +447,12 @@ final class VectorKernels {
         FloatVector s = FloatVector.broadcast(S, GELU_S), k3 = FloatVector.broadcast(S, 3f * GELU_K);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector x = load(inp, iOff + i);
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, (iOff + i) * Float.BYTES, NO);
             FloatVector th = FloatVector.fromArray(S, tmp, i);
             FloatVector du = s.mul(x.mul(x).fma(k3, one));
             FloatVector sech2 = one.sub(th.mul(th));
             FloatVector grad = half.mul(one.add(th)).add(half.mul(x).mul(sech2).mul(du));
-            store(load(d, dOff + i).mul(grad), d, dOff + i);
+            FloatVector.fromMemorySegment(S, d, (dOff + i) * Float.BYTES, NO).mul(grad).intoMemorySegment(d, (dOff + i) * Float.BYTES, NO);
         }
         for (; i < n; i++) {
             float x = get(inp, iOff + i);
@@ -478,10 +472,10 @@ final class VectorKernels {
         FloatVector m0 = FloatVector.broadcast(S, -Float.MAX_VALUE), m1 = m0;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            m0 = m0.max(load(x, off + i));
-            m1 = m1.max(load(x, off + i + L));
+            m0 = m0.max(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
+            m1 = m1.max(FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO));
         }
-        for (; i <= n - L; i += L) m0 = m0.max(load(x, off + i));
+        for (; i <= n - L; i += L) m0 = m0.max(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
         float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) m = Math.max(m, get(x, off + i));
         return m;
@@ -506,7 +500,7 @@ final class VectorKernels {
     private static void scaleBlock(MemorySegment x, long off, int n, float f) {
         FloatVector fv = FloatVector.broadcast(S, f);
         int i = 0;
-        for (; i <= n - L; i += L) store(load(x, off + i).mul(fv), x, off + i);
+        for (; i <= n - L; i += L) FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO).mul(fv).intoMemorySegment(x, (off + i) * Float.BYTES, NO);
         for (; i < n; i++) set(x, off + i, get(x, off + i) * f);
     }
 
@@ -536,7 +530,7 @@ final class VectorKernels {
     private static void divideBlock(MemorySegment out, long oOff, MemorySegment x, long xOff, int n, int d) {
         FloatVector dv = FloatVector.broadcast(S, (float) d);
         int i = 0;
-        for (; i <= n - L; i += L) store(load(x, xOff + i).div(dv), out, oOff + i);
+        for (; i <= n - L; i += L) FloatVector.fromMemorySegment(S, x, (xOff + i) * Float.BYTES, NO).div(dv).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
         for (; i < n; i++) set(out, oOff + i, get(x, xOff + i) / d);
     }
 
@@ -555,12 +549,12 @@ final class VectorKernels {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         long i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
-            FloatVector a = load(g, i), b = load(g, i + L);
+            FloatVector a = FloatVector.fromMemorySegment(S, g, i * Float.BYTES, NO), b = FloatVector.fromMemorySegment(S, g, (i + L) * Float.BYTES, NO);
             s0 = a.fma(a, s0);
             s1 = b.fma(b, s1);
         }
         for (; i <= to - L; i += L) {
-            FloatVector a = load(g, i);
+            FloatVector a = FloatVector.fromMemorySegment(S, g, i * Float.BYTES, NO);
             s0 = a.fma(a, s0);
         }
         s0 = s0.add(s1);
@@ -587,14 +581,14 @@ final class VectorKernels {
         FloatVector ev = FloatVector.broadcast(S, eps), sv = FloatVector.broadcast(S, stepSize), bc = FloatVector.broadcast(S, bc2Sqrt);
         long i = from;
         for (; i <= to - L; i += L) {
-            FloatVector gi = load(g, i).mul(gsv);
-            FloatVector pi = load(p, i).mul(dv);
-            FloatVector mi = b1.mul(load(m, i)).add(c1.mul(gi));
-            FloatVector vi = b2.mul(load(v, i)).add(c2.mul(gi).mul(gi));
+            FloatVector gi = FloatVector.fromMemorySegment(S, g, i * Float.BYTES, NO).mul(gsv);
+            FloatVector pi = FloatVector.fromMemorySegment(S, p, i * Float.BYTES, NO).mul(dv);
+            FloatVector mi = b1.mul(FloatVector.fromMemorySegment(S, m, i * Float.BYTES, NO)).add(c1.mul(gi));
+            FloatVector vi = b2.mul(FloatVector.fromMemorySegment(S, v, i * Float.BYTES, NO)).add(c2.mul(gi).mul(gi));
             FloatVector denom = vi.sqrt().div(bc).add(ev);
-            store(pi.sub(sv.mul(mi).div(denom)), p, i);
-            store(mi, m, i);
-            store(vi, v, i);
+            pi.sub(sv.mul(mi).div(denom)).intoMemorySegment(p, i * Float.BYTES, NO);
+            mi.intoMemorySegment(m, i * Float.BYTES, NO);
+            vi.intoMemorySegment(v, i * Float.BYTES, NO);
         }
         for (; i < to; i++) {
             float gi = get(g, i) * gs;
@@ -619,7 +613,7 @@ final class VectorKernels {
 
     private static void addBlock(MemorySegment out, long oOff, MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
         int i = 0;
-        for (; i <= n - L; i += L) store(load(a, aOff + i).add(load(b, bOff + i)), out, oOff + i);
+        for (; i <= n - L; i += L) FloatVector.fromMemorySegment(S, a, (aOff + i) * Float.BYTES, NO).add(FloatVector.fromMemorySegment(S, b, (bOff + i) * Float.BYTES, NO)).intoMemorySegment(out, (oOff + i) * Float.BYTES, NO);
         for (; i < n; i++) set(out, oOff + i, get(a, aOff + i) + get(b, bOff + i));
     }
 
@@ -657,12 +651,12 @@ final class VectorKernels {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int c = 0;
         for (; c <= n - 4 * L; c += 4 * L) {
-            a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
-            a1 = load(x, xOff + c + L).fma(load(y, yOff + c + L), a1);
-            a2 = load(x, xOff + c + 2 * L).fma(load(y, yOff + c + 2 * L), a2);
-            a3 = load(x, xOff + c + 3 * L).fma(load(y, yOff + c + 3 * L), a3);
+            a0 = FloatVector.fromMemorySegment(S, x, (xOff + c) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c) * Float.BYTES, NO), a0);
+            a1 = FloatVector.fromMemorySegment(S, x, (xOff + c + L) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c + L) * Float.BYTES, NO), a1);
+            a2 = FloatVector.fromMemorySegment(S, x, (xOff + c + 2 * L) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c + 2 * L) * Float.BYTES, NO), a2);
+            a3 = FloatVector.fromMemorySegment(S, x, (xOff + c + 3 * L) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c + 3 * L) * Float.BYTES, NO), a3);
         }
-        for (; c <= n - L; c += L) a0 = load(x, xOff + c).fma(load(y, yOff + c), a0);
+        for (; c <= n - L; c += L) a0 = FloatVector.fromMemorySegment(S, x, (xOff + c) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c) * Float.BYTES, NO), a0);
         a0 = a0.add(a1).add(a2.add(a3));
         float s = 0f;
         for (int lane = 0; lane < L; lane++) s += a0.lane(lane); // fixed order
@@ -686,8 +680,8 @@ final class VectorKernels {
 
     private static void weightedRowsVector(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {
         FloatVector acc = FloatVector.zero(S);
-        for (int t = 0; t < n; t++) acc = FloatVector.broadcast(S, get(p, pOff + t)).fma(load(rows, rOff + (long) t * ld), acc);
-        store(acc, out, oOff);
+        for (int t = 0; t < n; t++) acc = FloatVector.broadcast(S, get(p, pOff + t)).fma(FloatVector.fromMemorySegment(S, rows, (rOff + (long) t * ld) * Float.BYTES, NO), acc);
+        acc.intoMemorySegment(out, oOff * Float.BYTES, NO);
     }
 
     /** Output columns [o0, o1) of MatmulKernels.backwardBias: db[o] += sum_r dout[r, o]. */
@@ -703,7 +697,7 @@ final class VectorKernels {
 
     private static void columnSumsVector(MemorySegment grads, long bOff, MemorySegment dout, long doutOff, int N, int OC, int o) {
         FloatVector s0 = FloatVector.zero(S);
-        for (int r = 0; r < N; r++) s0 = s0.add(load(dout, doutOff + (long) r * OC + o));
-        store(load(grads, bOff + o).add(s0), grads, bOff + o);
+        for (int r = 0; r < N; r++) s0 = s0.add(FloatVector.fromMemorySegment(S, dout, (doutOff + (long) r * OC + o) * Float.BYTES, NO));
+        FloatVector.fromMemorySegment(S, grads, (bOff + o) * Float.BYTES, NO).add(s0).intoMemorySegment(grads, (bOff + o) * Float.BYTES, NO);
     }
 }
