@@ -140,6 +140,14 @@ public final class JvmPerf {
             }
             allocPerStep = allocated / steps;
             if (profile) be.printProfile(System.err, steps);
+            if (allocPerStep > 0 && ids != null) {
+                // where the steady-state steps allocate: JFR allocation samples over two more steps
+                java.util.Set<Long> idSet = Arrays.stream(ids).boxed().collect(java.util.stream.Collectors.toSet());
+                System.err.println("allocation sites (JFR samples over 2 more steps):\n" + org.tornadogpt.testutil.AllocationSites.of(() -> {
+                    s.step(x, y, 4e-4f);
+                    s.step(x, y, 4e-4f);
+                }, idSet, 8));
+            }
         }
         double med = median(times);
         double flops = trainFlops(cfg, B, T);

@@ -122,14 +122,14 @@ final class AttentionFast {
                 c31 = x.fma(b1, c31);
             }
             int o = t0 * ldo + jo;
-            c00.intoArray(out, o);
-            c01.intoArray(out, o + L);
-            c10.intoArray(out, o + ldo);
-            c11.intoArray(out, o + ldo + L);
-            c20.intoArray(out, o + 2 * ldo);
-            c21.intoArray(out, o + 2 * ldo + L);
-            c30.intoArray(out, o + 3 * ldo);
-            c31.intoArray(out, o + 3 * ldo + L);
+            FloatVector.zero(S).add(c00).intoArray(out, o);
+            FloatVector.zero(S).add(c01).intoArray(out, o + L);
+            FloatVector.zero(S).add(c10).intoArray(out, o + ldo);
+            FloatVector.zero(S).add(c11).intoArray(out, o + ldo + L);
+            FloatVector.zero(S).add(c20).intoArray(out, o + 2 * ldo);
+            FloatVector.zero(S).add(c21).intoArray(out, o + 2 * ldo + L);
+            FloatVector.zero(S).add(c30).intoArray(out, o + 3 * ldo);
+            FloatVector.zero(S).add(c31).intoArray(out, o + 3 * ldo + L);
         }
         if (j < nvec) {
             int jo = j * L;
@@ -142,10 +142,10 @@ final class AttentionFast {
                 c3 = FloatVector.broadcast(S, a[a3 + d]).fma(b0, c3);
             }
             int o = t0 * ldo + jo;
-            c0.intoArray(out, o);
-            c1.intoArray(out, o + ldo);
-            c2.intoArray(out, o + 2 * ldo);
-            c3.intoArray(out, o + 3 * ldo);
+            FloatVector.zero(S).add(c0).intoArray(out, o);
+            FloatVector.zero(S).add(c1).intoArray(out, o + ldo);
+            FloatVector.zero(S).add(c2).intoArray(out, o + 2 * ldo);
+            FloatVector.zero(S).add(c3).intoArray(out, o + 3 * ldo);
         }
     }
 
@@ -166,10 +166,10 @@ final class AttentionFast {
                 c3 = FloatVector.broadcast(S, a[a3 + ak]).fma(bv, c3);
             }
             int o = oOff + j;
-            c0.intoArray(out, o);
-            c1.intoArray(out, o + ldo);
-            c2.intoArray(out, o + 2 * ldo);
-            c3.intoArray(out, o + 3 * ldo);
+            FloatVector.zero(S).add(c0).intoArray(out, o);
+            FloatVector.zero(S).add(c1).intoArray(out, o + ldo);
+            FloatVector.zero(S).add(c2).intoArray(out, o + 2 * ldo);
+            FloatVector.zero(S).add(c3).intoArray(out, o + 3 * ldo);
         }
     }
 
@@ -184,9 +184,9 @@ final class AttentionFast {
         for (; i <= n - L; i += L) {
             FloatVector x = FloatVector.fromArray(S, s, r + i).mul(sv);
             x.intoArray(s, r + i);
-            mv = mv.max(x);
+            mv = x.max(mv);
         }
-        float max = mv.reduceLanes(VectorOperators.MAX); // order-independent
+        float max = FloatVector.zero(S).add(mv).reduceLanes(VectorOperators.MAX); // order-independent
         for (; i < n; i++) {
             s[r + i] *= scale;
             max = Math.max(max, s[r + i]);
@@ -207,7 +207,8 @@ final class AttentionFast {
         int i = 0;
         for (; i <= n - L; i += L) dv = FloatVector.fromArray(S, p, r + i).fma(FloatVector.fromArray(S, s, r + i), dv);
         float dot = 0f;
-        for (int lane = 0; lane < L; lane++) dot += dv.lane(lane); // fixed order
+        FloatVector dt = FloatVector.zero(S).add(dv);
+        for (int lane = 0; lane < L; lane++) dot += dt.lane(lane); // fixed order
         for (; i < n; i++) dot += p[r + i] * s[r + i];
         FloatVector dotv = FloatVector.broadcast(S, dot), sc = FloatVector.broadcast(S, scale);
         i = 0;

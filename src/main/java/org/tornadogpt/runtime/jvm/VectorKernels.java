@@ -37,6 +37,15 @@ import jdk.incubator.vector.VectorSpecies;
  *       order than the Java fallback; sums here add the lanes in index order) and not
  *       the {@code EXP}/{@code TANH} operators (SVML and the fallback differ in the last bit: exp
  *       and tanh are polynomials built from basic operations, with scalar twins for loop tails).</li>
+ *   <li>A vector carried around a loop is never the receiver of a call, only an argument:
+ *       {@code acc = x.add(acc)}, not {@code acc = acc.add(x)}; after the loop it is read through a
+ *       fresh vector ({@code FloatVector.zero(S).add(acc).lane(i)}, {@code .intoArray}). Every
+ *       vector method dispatches on the receiver's class; for a loop variable C2 knows that class
+ *       only from a type profile, and when the method was compiled without one (tiered
+ *       compilation does not always profile first) the call stayed a call and boxed every vector
+ *       it touched: 19 MB per 124M training step in about one run of six, from one such
+ *       {@code max}. {@code -XX:-UseTypeProfile} reproduces it every time; the tests run the
+ *       allocation check with it.</li>
  *   <li>No masks: selections are bit operations on the lanes (sign bits spread by an arithmetic
  *       shift), so the same instructions serve every vector width (masks live in vector
  *       registers on AVX2 and in opmask registers on AVX-512, through other code paths).</li>
@@ -133,10 +142,11 @@ final class VectorKernels {
             IntVector e = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
             FloatVector y = p.mul(e.reinterpretAsFloats());
             y.intoArray(a, off + i);
-            acc = acc.add(y);
+            acc = y.add(acc);
         }
         float s = 0f;
-        for (int lane = 0; lane < L; lane++) s += acc.lane(lane); // fixed order
+        FloatVector t = FloatVector.zero(S).add(acc);
+        for (int lane = 0; lane < L; lane++) s += t.lane(lane); // fixed order
         for (; i < n; i++) {
             float y = exp(a[off + i] - shift);
             a[off + i] = y;
@@ -269,13 +279,13 @@ final class VectorKernels {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
-            s1 = s1.add(FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO));
+            s0 = FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO).add(s0);
+            s1 = FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO).add(s1);
         }
-        for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
-        s0 = s0.add(s1);
+        for (; i <= n - L; i += L) s0 = FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO).add(s0);
+        FloatVector t = FloatVector.zero(S).add(s0).add(s1);
         float r = 0f;
-        for (int lane = 0; lane < L; lane++) r += s0.lane(lane); // fixed order
+        for (int lane = 0; lane < L; lane++) r += t.lane(lane); // fixed order
         for (; i < n; i++) r += get(x, off + i);
         return r;
     }
@@ -298,7 +308,8 @@ final class VectorKernels {
             v0 = d.fma(d, v0);
         }
         float var = 0f;
-        for (int lane = 0; lane < L; lane++) var += v0.lane(lane); // fixed order
+        FloatVector vt = FloatVector.zero(S).add(v0);
+        for (int lane = 0; lane < L; lane++) var += vt.lane(lane); // fixed order
         for (; c < C; c++) {
             float d = get(inp, x + c) - m;
             var += d * d;
@@ -332,13 +343,14 @@ final class VectorKernels {
         for (; c <= C - L; c += L) {
             FloatVector n = FloatVector.fromMemorySegment(S, inp, (x + c) * Float.BYTES, NO).sub(mv).mul(sv);
             FloatVector dn = FloatVector.fromMemorySegment(S, dout, (o + c) * Float.BYTES, NO).mul(FloatVector.fromMemorySegment(S, params, (wOff + c) * Float.BYTES, NO));
-            sd = sd.add(dn);
+            sd = dn.add(sd);
             sdn = dn.fma(n, sdn);
         }
         float sumD = 0f, sumDN = 0f;
+        FloatVector sdt = FloatVector.zero(S).add(sd), sdnt = FloatVector.zero(S).add(sdn);
         for (int lane = 0; lane < L; lane++) { // fixed order
-            sumD += sd.lane(lane);
-            sumDN += sdn.lane(lane);
+            sumD += sdt.lane(lane);
+            sumDN += sdnt.lane(lane);
         }
         for (int cc = c; cc < C; cc++) {
             float n = (get(inp, x + cc) - m) * s;
@@ -393,7 +405,7 @@ final class VectorKernels {
             FloatVector mv = FloatVector.broadcast(S, get(mean, statOff + r)), sv = FloatVector.broadcast(S, get(rstd, statOff + r));
             FloatVector d0 = FloatVector.fromMemorySegment(S, dout, (doutOff + (long) r * C + c) * Float.BYTES, NO);
             w0 = d0.fma(FloatVector.fromMemorySegment(S, inp, (inpOff + (long) r * C + c) * Float.BYTES, NO).sub(mv).mul(sv), w0);
-            b0 = b0.add(d0);
+            b0 = d0.add(b0);
         }
         FloatVector.fromMemorySegment(S, grads, (wOff + c) * Float.BYTES, NO).add(w0).intoMemorySegment(grads, (wOff + c) * Float.BYTES, NO);
         FloatVector.fromMemorySegment(S, grads, (bOff + c) * Float.BYTES, NO).add(b0).intoMemorySegment(grads, (bOff + c) * Float.BYTES, NO);
@@ -472,11 +484,11 @@ final class VectorKernels {
         FloatVector m0 = FloatVector.broadcast(S, -Float.MAX_VALUE), m1 = m0;
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            m0 = m0.max(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
-            m1 = m1.max(FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO));
+            m0 = FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO).max(m0);
+            m1 = FloatVector.fromMemorySegment(S, x, (off + i + L) * Float.BYTES, NO).max(m1);
         }
-        for (; i <= n - L; i += L) m0 = m0.max(FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO));
-        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i <= n - L; i += L) m0 = FloatVector.fromMemorySegment(S, x, (off + i) * Float.BYTES, NO).max(m0);
+        float m = FloatVector.broadcast(S, -Float.MAX_VALUE).max(m0).max(m1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) m = Math.max(m, get(x, off + i));
         return m;
     }
@@ -557,9 +569,9 @@ final class VectorKernels {
             FloatVector a = FloatVector.fromMemorySegment(S, g, i * Float.BYTES, NO);
             s0 = a.fma(a, s0);
         }
-        s0 = s0.add(s1);
+        FloatVector t = FloatVector.zero(S).add(s0).add(s1);
         float s = 0f;
-        for (int lane = 0; lane < L; lane++) s += s0.lane(lane); // fixed order
+        for (int lane = 0; lane < L; lane++) s += t.lane(lane); // fixed order
         for (; i < to; i++) {
             float x = get(g, i);
             s += x * x;
@@ -666,14 +678,15 @@ final class VectorKernels {
             a6 = FloatVector.fromMemorySegment(S, x, xc + 6 * v, NO).fma(FloatVector.fromMemorySegment(S, y, yc + 6 * v, NO), a6);
             a7 = FloatVector.fromMemorySegment(S, x, xc + 7 * v, NO).fma(FloatVector.fromMemorySegment(S, y, yc + 7 * v, NO), a7);
         }
-        a0 = a0.add(a4);
-        a1 = a1.add(a5);
-        a2 = a2.add(a6);
-        a3 = a3.add(a7);
+        FloatVector z = FloatVector.zero(S);
+        a0 = z.add(a0).add(a4);
+        a1 = z.add(a1).add(a5);
+        a2 = z.add(a2).add(a6);
+        a3 = z.add(a3).add(a7);
         for (; c <= n - L; c += L) a0 = FloatVector.fromMemorySegment(S, x, (xOff + c) * Float.BYTES, NO).fma(FloatVector.fromMemorySegment(S, y, (yOff + c) * Float.BYTES, NO), a0);
-        a0 = a0.add(a1).add(a2.add(a3));
+        FloatVector t = z.add(a0).add(a1).add(z.add(a2).add(a3));
         float s = 0f;
-        for (int lane = 0; lane < L; lane++) s += a0.lane(lane); // fixed order
+        for (int lane = 0; lane < L; lane++) s += t.lane(lane); // fixed order
         for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
         return s;
     }
@@ -695,7 +708,7 @@ final class VectorKernels {
     private static void weightedRowsVector(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {
         FloatVector acc = FloatVector.zero(S);
         for (int t = 0; t < n; t++) acc = FloatVector.broadcast(S, get(p, pOff + t)).fma(FloatVector.fromMemorySegment(S, rows, (rOff + (long) t * ld) * Float.BYTES, NO), acc);
-        acc.intoMemorySegment(out, oOff * Float.BYTES, NO);
+        FloatVector.zero(S).add(acc).intoMemorySegment(out, oOff * Float.BYTES, NO);
     }
 
     /** Output columns [o0, o1) of MatmulKernels.backwardBias: db[o] += sum_r dout[r, o]. */
@@ -711,7 +724,7 @@ final class VectorKernels {
 
     private static void columnSumsVector(MemorySegment grads, long bOff, MemorySegment dout, long doutOff, int N, int OC, int o) {
         FloatVector s0 = FloatVector.zero(S);
-        for (int r = 0; r < N; r++) s0 = s0.add(FloatVector.fromMemorySegment(S, dout, (doutOff + (long) r * OC + o) * Float.BYTES, NO));
+        for (int r = 0; r < N; r++) s0 = FloatVector.fromMemorySegment(S, dout, (doutOff + (long) r * OC + o) * Float.BYTES, NO).add(s0);
         FloatVector.fromMemorySegment(S, grads, (bOff + o) * Float.BYTES, NO).add(s0).intoMemorySegment(grads, (bOff + o) * Float.BYTES, NO);
     }
 }
