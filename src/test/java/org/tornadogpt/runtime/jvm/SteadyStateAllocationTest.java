@@ -16,6 +16,8 @@ import org.tornadogpt.model.GptModel;
 import org.tornadogpt.runtime.AdamWConfig;
 import org.tornadogpt.runtime.JvmBackend;
 import org.tornadogpt.runtime.TrainingSession;
+import org.tornadogpt.sample.GenerationConfig;
+import org.tornadogpt.sample.Generator;
 import org.tornadogpt.testutil.AllocationSites;
 
 /**
@@ -77,6 +79,56 @@ class SteadyStateAllocationTest {
                 + GemmEngine.Kernel.auto() + ", OptoRegScheduling " + GemmEngine.OPTO_REG_SCHEDULING
                 + "); JFR allocation samples over 20 more steps:\n" + sitesOrNone(sites);
         assertEquals(0, last, message);
+    }
+
+    @Test
+    void compiledDecodeStepsAllocateNothing() {
+        // KV-cache decoding (matrix-vector products, attention against the cache, greedy choice):
+        // the bytes allocated between one token and the next, on the caller and every worker
+        GptConfig cfg = new GptConfig(301, 32, 48, 3, 2, true, true);
+        GptModel m = new GptModel(cfg).initialize(1);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long[] last = {-1};
+        int[] zeroRuns = {0};
+        String sites = "";
+        try (JvmBackend be = new JvmBackend(2, true); Generator g = new Generator(m, be)) {
+            GenerationConfig gc = GenerationConfig.greedy(cfg.contextLength() - 1).withoutEos();
+            int[] prompt = {7};
+            g.generate(prompt, gc, null);
+            long[] ids = workerIds();
+            long[] prev = new long[ids.length];
+            boolean[] started = {false};
+            while (System.nanoTime() < deadline && zeroRuns[0] < 5) {
+                started[0] = false;
+                g.generate(prompt, gc, token -> {
+                    long sum = 0;
+                    for (int i = 0; i < ids.length; i++) {
+                        long now = MX.getThreadAllocatedBytes(ids[i]);
+                        sum += now - prev[i];
+                        prev[i] = now;
+                    }
+                    if (started[0] && zeroRuns[0] < 5) {
+                        last[0] = sum;
+                        zeroRuns[0] = sum == 0 ? zeroRuns[0] + 1 : 0;
+                    }
+                    started[0] = true; // the first token comes from the prefill
+                });
+            }
+            if (last[0] != 0) {
+                Set<Long> idSet = Arrays.stream(ids).boxed().collect(Collectors.toSet());
+                sites = AllocationSites.of(() -> g.generate(prompt, gc, null), idSet, 6);
+            }
+        }
+        assertEquals(0, last[0], "bytes allocated between two decoded tokens; JFR allocation samples over one more generation:\n"
+                + sitesOrNone(sites));
+    }
+
+    /** The calling thread first, then every pool worker. */
+    private static long[] workerIds() {
+        List<Long> list = new ArrayList<>(List.of(Thread.currentThread().threadId()));
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            if (t.getName().startsWith("tornado-gpt-jvm-")) list.add(t.threadId());
+        return list.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static String sitesOrNone(String s) {
