@@ -25,9 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       long, where every vector operation allocates a boxed vector.)</li>
  *   <li>No method of ours takes or returns a vector, not even a one-line load: C2 compiles a hot
  *       helper on its own and then inlines it only while that compiled code is smaller than
- *       {@code -XX:InlineSmallCode} (2500 bytes); 512-bit code is larger (EVEX encodings), so on
- *       AVX-512 a helper that AVX2 inlines became a call that boxed every vector it returned.
- *       Only the JDK's vector methods (always inlined) are called with vectors. Helpers work
+ *       {@code -XX:InlineSmallCode} (2500 bytes), and a call left in place boxes every vector it
+ *       takes or returns (with {@code -XX:InlineSmallCode=500} our former {@code load} helper made
+ *       a step allocate 10 MB; 512-bit code is larger, so it crosses the limit sooner). Only the
+ *       JDK's vector methods (always inlined) are called with vectors. Helpers work
  *       on arrays and segments: {@link #expSum},
  *       {@link #tanhInPlace} and {@link #keepScales} write to a per-worker scratch array.</li>
  *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
