@@ -49,11 +49,7 @@ class SteadyStateAllocationTest {
         String sites = "";
         try (JvmBackend be = new JvmBackend(2, true); TrainingSession s = new TrainingSession(m, be, B, T, AdamWConfig.defaults(), 0.1f, 3)) {
             s.step(x, y, 1e-3f);
-            // the caller and every pool worker (idle workers of other pools add nothing)
-            List<Long> list = new ArrayList<>(List.of(Thread.currentThread().threadId()));
-            for (Thread t : Thread.getAllStackTraces().keySet())
-                if (t.getName().startsWith("tornado-gpt-jvm-")) list.add(t.threadId());
-            long[] ids = list.stream().mapToLong(Long::longValue).toArray();
+            long[] ids = workerIds();
             long own = 16 + 8L * ids.length; // the long[] that getThreadAllocatedBytes returns
             while (System.nanoTime() < deadline && zeroRuns < 5) {
                 long[] before = MX.getThreadAllocatedBytes(ids);
@@ -123,7 +119,7 @@ class SteadyStateAllocationTest {
                 + sitesOrNone(sites));
     }
 
-    /** The calling thread first, then every pool worker. */
+    /** The calling thread first, then every pool worker (idle workers of other pools add nothing). */
     private static long[] workerIds() {
         List<Long> list = new ArrayList<>(List.of(Thread.currentThread().threadId()));
         for (Thread t : Thread.getAllStackTraces().keySet())
