@@ -25,7 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>A is packed, per row block of {@code mc}, into zero-padded panels of {@code MR} rows;</li>
  *   <li>a micro-kernel ({@link Kernel}) keeps an MR x NR tile of C in vector accumulators,
  *       broadcasting one A value per row and doing one FMA per accumulator per k step, then adds the
- *       tile into C. Ragged tiles run the same kernel into a scratch tile.</li>
+ *       tile into C; where C is overwritten (the forward product's first K-slice) it stores bias +
+ *       tile instead, so C is never read or cleared beforehand (reading an output tile that has
+ *       left the cache stalled the kernel: about 10% of a training step's samples sat there).
+ *       Ragged tiles run the same kernel into a scratch tile.</li>
  * </ul>
  * Only the kernels use the Vector API; packing and bookkeeping use bulk copies and scalar code, so
  * nothing runs as (boxed, very slow) vector code in the interpreter or C1 while C2 warms up, and no
@@ -137,7 +140,7 @@ public final class GemmEngine implements JvmParallel.Task {
     private final float[][] packA;
     private final float[][] packB;
     private final float[][] rowBuf; // per-worker staging rows for the packing routines
-    private final float[] zeros; // read-only source for clearing output rows
+    private final MemorySegment zeroRow; // nrT zeros: what a tile is added to where C is overwritten without bias
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
 
     // ---- the current job (set by the caller before pool.run, read by the workers) ----
@@ -203,7 +206,7 @@ public final class GemmEngine implements JvmParallel.Task {
         packA = new float[t][];
         packB = new float[t][];
         rowBuf = new float[t][];
-        zeros = new float[ncBlock];
+        zeroRow = Arena.ofAuto().allocate((long) nrT * Float.BYTES, 64);
         scratch = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = new float[Math.max(mcBlock * kcBlock, mrT * this.kcDeep)];
@@ -517,24 +520,32 @@ public final class GemmEngine implements JvmParallel.Task {
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
                     packA(worker, ap, aBase, ic, mc, pc, kc);
-                    if (overwrite && pc == 0) {
-                        initC(cBase, ic, mc, jc, nc);
-                    }
+                    // Where C is overwritten, the first K-slice stores bias + A*B (or 0 + A*B)
+                    // without reading C: the bias row is the tile's source with row stride 0. Later
+                    // slices, and accumulating products, add the tile to C.
+                    final boolean set = overwrite && pc == 0;
                     for (int jr = 0; jr < nc; jr += nrt) {
                         int nr = Math.min(nrt, nc - jr);
                         int bo = (jr / nrt) * kc * nrt;
+                        final MemorySegment src = set ? (bias != null ? bias : zeroRow) : cs;
+                        final long so = set ? (bias != null ? (biasOff + jc + jr) * Float.BYTES : 0) : 0;
                         for (int ir = 0; ir < mc; ir += mrt) {
                             int mr = Math.min(mrt, mc - ir);
                             int ao = (ir / mrt) * kc * mrt;
                             long co = cBase + (long) (ic + ir) * ld + jc + jr;
                             if (mr == mrt && nr == nrt) {
-                                micro(kern, ap, ao, bp, bo, kc, cs, co * Float.BYTES, ld * Float.BYTES);
+                                long cb = co * Float.BYTES;
+                                micro(kern, ap, ao, bp, bo, kc, src, set ? so : cb, set ? 0 : ld * Float.BYTES,
+                                        cs, cb, ld * Float.BYTES);
                             } else {
-                                // ragged edge: same kernel into a zeroed scratch tile (A and B are zero-padded)
+                                // ragged edge: the same kernel into a scratch tile (A and B are zero-padded)
                                 MemorySegment t = scratch[worker];
-                                t.fill((byte) 0);
-                                micro(kern, ap, ao, bp, bo, kc, t, 0, (long) nrt * Float.BYTES);
-                                addTile(t, nrt, cs, co, ld, mr, nr);
+                                micro(kern, ap, ao, bp, bo, kc, zeroRow, 0, 0, t, 0, (long) nrt * Float.BYTES);
+                                if (set) {
+                                    setTile(t, nrt, cs, co, ld, mr, nr, bias, biasOff + jc + jr);
+                                } else {
+                                    addTile(t, nrt, cs, co, ld, mr, nr);
+                                }
                             }
                         }
                     }
@@ -680,17 +691,23 @@ public final class GemmEngine implements JvmParallel.Task {
     // compile to an uncommon trap, and a deoptimized kernel runs boxed in the interpreter).
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * D[tile] = S[tile] + Apanel^T * Bstrip: S and D at byte offsets {@code so} and {@code co} with row
+     * strides {@code sb} and {@code rb} bytes. S is D itself to accumulate, or a bias row (or zeros)
+     * with row stride 0 to overwrite D without reading it.
+     */
     private static void micro(Kernel kern, float[] ap, int ao, float[] bp, int bo, int kc,
-                              MemorySegment c, long co, long rb) {
+                              MemorySegment s, long so, long sb, MemorySegment c, long co, long rb) {
         switch (kern) {
-            case K4X4 -> kernel4x4(ap, ao, bp, bo, kc, c, co, rb);
-            case K4X2 -> kernel4x2(ap, ao, bp, bo, kc, c, co, rb);
-            case K6X2 -> kernel6x2(ap, ao, bp, bo, kc, c, co, rb);
+            case K4X4 -> kernel4x4(ap, ao, bp, bo, kc, s, so, sb, c, co, rb);
+            case K4X2 -> kernel4x2(ap, ao, bp, bo, kc, s, so, sb, c, co, rb);
+            case K6X2 -> kernel6x2(ap, ao, bp, bo, kc, s, so, sb, c, co, rb);
         }
     }
 
-    /** C[4, 4*VL] += Apanel[kc, 4]^T * Bstrip[kc, 4*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel4x4(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
+    /** C[4, 4*VL] += Apanel[kc, 4]^T * Bstrip[kc, 4*VL]; D = S + A*B, see micro. */
+    static void kernel4x4(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
+                   MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -725,30 +742,35 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         final long vb = (long) VL * Float.BYTES;
         long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c03).intoMemorySegment(c, r + 3 * vb, NO);
+        long q = so;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c00).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 2 * vb, NO).add(c02).intoMemorySegment(c, r + 2 * vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 3 * vb, NO).add(c03).intoMemorySegment(c, r + 3 * vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c13).intoMemorySegment(c, r + 3 * vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c10).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 2 * vb, NO).add(c12).intoMemorySegment(c, r + 2 * vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 3 * vb, NO).add(c13).intoMemorySegment(c, r + 3 * vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c23).intoMemorySegment(c, r + 3 * vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c20).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 2 * vb, NO).add(c22).intoMemorySegment(c, r + 2 * vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 3 * vb, NO).add(c23).intoMemorySegment(c, r + 3 * vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 2 * vb, NO).add(c32).intoMemorySegment(c, r + 2 * vb, NO);
-        FloatVector.fromMemorySegment(S, c, r + 3 * vb, NO).add(c33).intoMemorySegment(c, r + 3 * vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c30).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 2 * vb, NO).add(c32).intoMemorySegment(c, r + 2 * vb, NO);
+        FloatVector.fromMemorySegment(S, s, q + 3 * vb, NO).add(c33).intoMemorySegment(c, r + 3 * vb, NO);
     }
 
 
-    /** C[4, 2*VL] += Apanel[kc, 4]^T * Bstrip[kc, 2*VL]; C at byte offset co, row stride rb bytes. */
-    static void kernel4x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
+    /** C[4, 2*VL] += Apanel[kc, 4]^T * Bstrip[kc, 2*VL]; D = S + A*B, see micro. */
+    static void kernel4x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
+                   MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -773,22 +795,27 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         final long vb = (long) VL * Float.BYTES;
         long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
+        long q = so;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c00).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c10).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c20).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c30).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
     }
 
 
     /** C[6, 2*VL] += Apanel[kc, 6]^T * Bstrip[kc, 2*VL]; needs -XX:-OptoRegScheduling to keep its accumulators in registers. */
-    static void kernel6x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment c, long co, long rb) {
+    static void kernel6x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
+                   MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -821,23 +848,29 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         final long vb = (long) VL * Float.BYTES;
         long r = co;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c00).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
+        long q = so;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c00).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c01).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c10).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c10).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c11).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c20).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c20).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c21).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c30).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c30).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c31).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c40).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c40).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c41).intoMemorySegment(c, r + vb, NO);
         r += rb;
-        FloatVector.fromMemorySegment(S, c, r, NO).add(c50).intoMemorySegment(c, r, NO);
-        FloatVector.fromMemorySegment(S, c, r + vb, NO).add(c51).intoMemorySegment(c, r + vb, NO);
+        q += sb;
+        FloatVector.fromMemorySegment(S, s, q, NO).add(c50).intoMemorySegment(c, r, NO);
+        FloatVector.fromMemorySegment(S, s, q + vb, NO).add(c51).intoMemorySegment(c, r + vb, NO);
     }
 
     /** C[r, j] += tile[r * cols + j] for r < mr, j < nr (C at element offset co). */
@@ -851,15 +884,15 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
-    /** C[ic..ic+mc, jc..jc+nc] = bias[jc..jc+nc] (or 0 when bias is null). */
-    private void initC(long cBase, int ic, int mc, int jc, int nc) {
-        final MemorySegment cs = c;
-        for (int i = ic; i < ic + mc; i++) {
-            long row = (cBase + (long) i * ldc + jc) * Float.BYTES;
-            if (bias != null) {
-                MemorySegment.copy(bias, (biasOff + jc) * Float.BYTES, cs, row, (long) nc * Float.BYTES);
-            } else {
-                MemorySegment.copy(zeros, 0, cs, F, row, nc);
+    /** C[r, j] = bias[bo + j] (0 when bias is null) + tile[r * cols + j] for r < mr, j < nr (C at element offset co). */
+    private static void setTile(MemorySegment tile, int cols, MemorySegment c, long co, long ldc, int mr, int nr,
+                                MemorySegment bias, long bo) {
+        for (int r = 0; r < mr; r++) {
+            long row = co + r * ldc;
+            long t = (long) r * cols;
+            for (int j = 0; j < nr; j++) {
+                float v = bias == null ? 0f : bias.getAtIndex(F, bo + j);
+                c.setAtIndex(F, row + j, v + tile.getAtIndex(F, t + j));
             }
         }
     }
