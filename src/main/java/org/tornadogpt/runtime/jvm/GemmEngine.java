@@ -211,7 +211,7 @@ public final class GemmEngine implements JvmParallel.Task {
         for (int i = 0; i < t; i++) {
             packA[i] = new float[Math.max(mcBlock * kcBlock, mrT * this.kcDeep)];
             packB[i] = new float[ncBlock * this.kcDeep];
-            rowBuf[i] = new float[Math.max(mrT, GROUP) * this.kcDeep];
+            rowBuf[i] = new float[Math.max(Math.max(mrT, GROUP) * this.kcDeep, Math.max(ncBlock, mcBlock))];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
     }
@@ -585,26 +585,21 @@ public final class GemmEngine implements JvmParallel.Task {
                 }
             }
         } else if (ars == 1) {
+            // columns contiguous in i (A = dout^T): bulk-copy each k's run of mc values to a buffer,
+            // then spread it over the panels (one copy per k instead of one segment read per value)
             final long ld = acs;
-            for (int ir = 0; ir < mc; ir += mrT) {
-                int base = (ir / mrT) * kc * mrT;
-                int rows = Math.min(mrT, mc - ir);
-                long src = aBase + (ic + ir) + (long) pc * ld;
-                if (rows == mrT) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = src + kk * ld;
-                        int d = base + kk * mrT;
-                        for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = seg.getAtIndex(F, s + r) * scale;
-                        }
+            final float[] row = rowBuf[worker];
+            final int mrt = mrT;
+            for (int kk = 0; kk < kc; kk++) {
+                MemorySegment.copy(seg, F, (aBase + ic + (long) (pc + kk) * ld) * Float.BYTES, row, 0, mc);
+                for (int ir = 0; ir < mc; ir += mrt) {
+                    int d = (ir / mrt) * kc * mrt + kk * mrt;
+                    int rows = Math.min(mrt, mc - ir);
+                    for (int r = 0; r < rows; r++) {
+                        ap[d + r] = row[ir + r] * scale;
                     }
-                } else {
-                    for (int kk = 0; kk < kc; kk++) {
-                        long s = src + kk * ld;
-                        int d = base + kk * mrT;
-                        for (int r = 0; r < mrT; r++) {
-                            ap[d + r] = r < rows ? seg.getAtIndex(F, s + r) * scale : 0f;
-                        }
+                    for (int r = rows; r < mrt; r++) {
+                        ap[d + r] = 0f;
                     }
                 }
             }
