@@ -35,7 +35,13 @@ import jdk.incubator.vector.VectorSpecies;
  * java ... org.tornadogpt.bench.JvmPerf train B T [threads] [steps] [warmup] [profile] [dropout]
  * java ... org.tornadogpt.bench.JvmPerf generate [threads] [newTokens] [promptLen] [reps] [profile]
  * java ... org.tornadogpt.bench.JvmPerf bandwidth [threads]
+ * java ... org.tornadogpt.bench.JvmPerf peak [threads]
  * </pre>
+ *
+ * <p>{@code peak} is the ceiling the matrix products are held against: the GFLOP/s of fused
+ * multiply-adds on registers only (ten independent accumulators, no memory), with the vector width
+ * the kernels use, on {@code threads} threads. It varies with the host's clock from minute to
+ * minute, so measure it in the same run as the products.
  */
 public final class JvmPerf {
     private JvmPerf() {}
@@ -49,7 +55,9 @@ public final class JvmPerf {
                     args.length > 5 && args[5].equals("profile"));
             case "bandwidth" -> System.out.println(String.format(Locale.ROOT, "{\"bench\":\"bandwidth\",\"threads\":%d,\"read_gb_per_s\":%.1f}",
                     intArg(args, 1, 2), bandwidth(intArg(args, 1, 2))));
-            default -> throw new IllegalArgumentException("mode: train | generate | bandwidth");
+            case "peak" -> System.out.println(String.format(Locale.ROOT, "{\"bench\":\"fma-peak\",\"threads\":%d,\"lanes\":%d,\"gflops_per_s\":%.1f}",
+                    intArg(args, 1, 2), S.length(), fmaPeak(intArg(args, 1, 2))));
+            default -> throw new IllegalArgumentException("mode: train | generate | bandwidth | peak");
         }
         System.exit(0);
     }
@@ -237,5 +245,40 @@ public final class JvmPerf {
             }
         }
         return best;
+    }
+
+    /** Best of six runs: GFLOP/s of register-only FMAs on every worker of a pool of {@code threads}. */
+    static double fmaPeak(int threads) {
+        final long iters = 20_000_000L;
+        float[] sink = new float[threads];
+        double best = 0;
+        try (JvmParallel pool = new JvmParallel(threads)) {
+            for (int rep = 0; rep < 6; rep++) {
+                long t0 = System.nanoTime();
+                pool.run((w, ws) -> sink[w] = fmaChains(iters));
+                double gf = threads * iters * 10.0 * S.length() * 2 / ((System.nanoTime() - t0) / 1e9) / 1e9;
+                if (rep > 0) best = Math.max(best, gf);
+            }
+        }
+        return best;
+    }
+
+    /** Ten independent FMA chains (enough to cover the FMA latency on two pipes), iters steps each. */
+    static float fmaChains(long iters) {
+        FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);
+        FloatVector a0 = FloatVector.broadcast(S, 1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
+        for (long i = 0; i < iters; i++) {
+            a0 = x.fma(a0, y);
+            a1 = x.fma(a1, y);
+            a2 = x.fma(a2, y);
+            a3 = x.fma(a3, y);
+            a4 = x.fma(a4, y);
+            a5 = x.fma(a5, y);
+            a6 = x.fma(a6, y);
+            a7 = x.fma(a7, y);
+            a8 = x.fma(a8, y);
+            a9 = x.fma(a9, y);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).reduceLanes(VectorOperators.ADD);
     }
 }

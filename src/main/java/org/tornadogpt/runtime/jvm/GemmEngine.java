@@ -211,7 +211,7 @@ public final class GemmEngine implements JvmParallel.Task {
         for (int i = 0; i < t; i++) {
             packA[i] = new float[Math.max(mcBlock * kcBlock, mrT * this.kcDeep)];
             packB[i] = new float[ncBlock * this.kcDeep];
-            rowBuf[i] = new float[Math.max(Math.max(mrT, GROUP) * this.kcDeep, Math.max(ncBlock, mcBlock))];
+            rowBuf[i] = new float[Math.max(Math.max(mrT, GROUP) * this.kcDeep, mcBlock)];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
     }
