@@ -203,11 +203,7 @@ public final class FastPaths {
         int dinpOff = i(a[3]), doutOff = i(a[5]), wOff = i(a[7]), C = i(a[8]), OC = i(a[9]);
         if (C <= 0 || count % C != 0) return null;
         int n = count / C;
-        MemorySegment target = dinp.asSlice((long) dinpOff * Float.BYTES, (long) count * Float.BYTES);
-        return () -> {
-            target.fill((byte) 0);
-            gemm.backwardInput(dinp, dinpOff, dout, doutOff, p, wOff, n, C, OC);
-        };
+        return () -> gemm.backwardInput(dinp, dinpOff, dout, doutOff, p, wOff, n, C, OC, false);
     }
 
     // (first, count = OC*C, grads, wOff, dout, doutOff, inp, inpOff, N, C, OC); accumulates

@@ -268,6 +268,12 @@ public final class GemmEngine implements JvmParallel.Task {
     /** dinp[i, k] += sum_o dout[i, o] * w[o, k]. */
     public void backwardInput(MemorySegment dinp, long dinpOff, MemorySegment dout, long doutOff,
                               MemorySegment w, long wOff, int n, int c, int oc) {
+        backwardInput(dinp, dinpOff, dout, doutOff, w, wOff, n, c, oc, true);
+    }
+
+    /** dinp[i, k] = (accumulate ? dinp[i, k] : 0) + sum_o dout[i, o] * w[o, k]. */
+    public void backwardInput(MemorySegment dinp, long dinpOff, MemorySegment dout, long doutOff,
+                              MemorySegment w, long wOff, int n, int c, int oc, boolean accumulate) {
         checkDims(n, c, oc);
         check(dinp, dinpOff, (long) n * c, "dinp");
         check(dout, doutOff, (long) n * oc, "dout");
@@ -279,7 +285,7 @@ public final class GemmEngine implements JvmParallel.Task {
         setB(w, wOff, c, 1);
         setC(dinp, dinpOff, c);
         this.bias = null;
-        this.overwrite = false;
+        this.overwrite = !accumulate;
         launch(n, c, oc, 1.0);
     }
 

@@ -184,6 +184,18 @@ class GemmTest {
             before = dinp.all();
             e.backwardInput(dinp.seg, dinp.off, dout.seg, dout.off, w.seg, w.off, n, c, oc);
             check("backwardInput " + tag, dinp, before, expDinp, tol(oc));
+            // the overwriting form must not read dinp: poison it with NaN
+            Buf dset = buf(arena, (long) n * c, 2, rnd);
+            for (long i = 0; i < dset.len; i++) {
+                dset.set(i, 0f);
+            }
+            double[] expSet = refBackwardInput(dset, dout, w, n, c, oc);
+            for (long i = 0; i < dset.len; i++) {
+                dset.set(i, Float.NaN);
+            }
+            before = dset.all();
+            e.backwardInput(dset.seg, dset.off, dout.seg, dout.off, w.seg, w.off, n, c, oc, false);
+            check("backwardInput (overwrite) " + tag, dset, before, expSet, tol(oc));
 
             Buf dw = buf(arena, (long) oc * c, 4, rnd);
             Buf dbias = buf(arena, oc, 6, rnd);
