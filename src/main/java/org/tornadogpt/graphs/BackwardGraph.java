@@ -14,7 +14,9 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * parameter, from the activations the training forward saved ({@link ForwardGraph#buildTraining},
  * same dropout state). Walks the layers in reverse; activation gradients use the per-layer scratch
  * of {@link GradActivations}, parameter gradients accumulate into {@link TrainingBuffers#grads}
- * after the explicit zeroing launch that opens the program.
+ * after the explicit zeroing launch that opens the program, except that each weight matrix's one
+ * product writes its gradient ({@code =}, {@link Kernels#MATMUL_BACKWARD_WEIGHT_SET}) without reading
+ * it: the tied token embedding gets the LM head's product first, its rows are added afterwards.
  *
  * <pre>
  * zero grads, zero dres
@@ -59,7 +61,7 @@ public final class BackwardGraph {
         prog.add(Launch.of(ZERO_DRES, Kernels.GRADIENT_ZERO, 0, btc, g.dres, 0));
         prog.add(Launch.of(backward(CROSS_ENTROPY), Kernels.CROSS_ENTROPY_BACKWARD, 0, bt * V, dlogits, a.probs, a.targets, V, bt));
         prog.add(Launch.of(backward(LOGITS, DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, dlogits, 0, params, p.lmHead(), C, V));
-        prog.add(Launch.of(backward(LOGITS, DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, V * C, grads, p.lmHead(), dlogits, 0, a.lnf, 0, bt, C, V));
+        prog.add(Launch.of(backward(LOGITS, DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, V * C, grads, p.lmHead(), dlogits, 0, a.lnf, 0, bt, C, V));
         FloatArray xL = a.residualIn(L);
         int xLOff = a.residualInOffset(L, C);
         prog.add(Launch.of(backward(LNF, DINP), Kernels.LAYER_NORM_BACKWARD_INPUT, 0, bt, g.dres, 0, g.dln, 0,
@@ -76,13 +78,13 @@ public final class BackwardGraph {
             prog.add(Launch.of(backward(layer(l, RESIDUAL3)), Kernels.RESIDUAL_BACKWARD, 0, btc, g.dbranch, g.dres, state, DropoutKernels.mlpSite(l)));
             prog.add(Launch.of(backward(layer(l, FC_PROJ), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, bt * 4 * C, g.dfch, 0, g.dbranch, 0,
                     params, p.fcProjWeight(l), 4 * C, C));
-            prog.add(Launch.of(backward(layer(l, FC_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, C * 4 * C, grads, p.fcProjWeight(l),
+            prog.add(Launch.of(backward(layer(l, FC_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, C * 4 * C, grads, p.fcProjWeight(l),
                     g.dbranch, 0, a.fchGelu, l4c, bt, 4 * C, C));
             prog.add(Launch.of(backward(layer(l, FC_PROJ), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, C, grads, p.fcProjBias(l), g.dbranch, 0, bt, C));
             prog.add(Launch.of(backward(layer(l, GELU)), Kernels.GELU_BACKWARD, 0, bt * 4 * C, g.dfch, 0, a.fch, l4c));
             prog.add(Launch.of(backward(layer(l, FC), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, g.dfch, 0,
                     params, p.fcWeight(l), C, 4 * C));
-            prog.add(Launch.of(backward(layer(l, FC), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, 4 * C * C, grads, p.fcWeight(l),
+            prog.add(Launch.of(backward(layer(l, FC), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, 4 * C * C, grads, p.fcWeight(l),
                     g.dfch, 0, a.ln2, lc, bt, C, 4 * C));
             prog.add(Launch.of(backward(layer(l, FC), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, 4 * C, grads, p.fcBias(l), g.dfch, 0, bt, 4 * C));
             prog.add(Launch.of(backward(layer(l, LN2), DINP), Kernels.LAYER_NORM_BACKWARD_INPUT, 0, bt, g.dres, 0, g.dln, 0,
@@ -94,7 +96,7 @@ public final class BackwardGraph {
             prog.add(Launch.of(backward(layer(l, RESIDUAL2)), Kernels.RESIDUAL_BACKWARD, 0, btc, g.dbranch, g.dres, state, DropoutKernels.attnProjSite(l)));
             prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.datty, 0, g.dbranch, 0,
                     params, p.attnProjWeight(l), C, C));
-            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, C * C, grads, p.attnProjWeight(l),
+            prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, C * C, grads, p.attnProjWeight(l),
                     g.dbranch, 0, a.atty, lc, bt, C, C));
             prog.add(Launch.of(backward(layer(l, ATTN_PROJ), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, C, grads, p.attnProjBias(l), g.dbranch, 0, bt, C));
             prog.add(Launch.of(backward(layer(l, ATTENTION), QUERY), Kernels.ATTENTION_BACKWARD_QUERY, 0, B * NH * T, g.dqkv, g.dpreatt,
@@ -103,7 +105,7 @@ public final class BackwardGraph {
                     a.att, latt, g.datty, a.qkv, l3c, state, DropoutKernels.attentionSite(l), T, C, NH));
             prog.add(Launch.of(backward(layer(l, QKV), DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, g.dqkv, 0,
                     params, p.qkvWeight(l), C, 3 * C));
-            prog.add(Launch.of(backward(layer(l, QKV), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT, 0, 3 * C * C, grads, p.qkvWeight(l),
+            prog.add(Launch.of(backward(layer(l, QKV), DWEIGHT), Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, 3 * C * C, grads, p.qkvWeight(l),
                     g.dqkv, 0, a.ln1, lc, bt, C, 3 * C));
             if (p.qkvBias(l) >= 0)
                 prog.add(Launch.of(backward(layer(l, QKV), DBIAS), Kernels.MATMUL_BACKWARD_BIAS, 0, 3 * C, grads, p.qkvBias(l), g.dqkv, 0, bt, 3 * C));

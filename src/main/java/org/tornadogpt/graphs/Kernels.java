@@ -80,6 +80,7 @@ public final class Kernels {
     public static final Task11<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer, Integer> MATMUL_FORWARD = MatmulKernels::forward;
     public static final Task10<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer> MATMUL_BACKWARD_INPUT = MatmulKernels::backwardInput;
     public static final Task11<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer, Integer> MATMUL_BACKWARD_WEIGHT = MatmulKernels::backwardWeight;
+    public static final Task11<Integer, Integer, FloatArray, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer, Integer> MATMUL_BACKWARD_WEIGHT_SET = MatmulKernels::backwardWeightSet;
     public static final Task8<Integer, Integer, FloatArray, Integer, FloatArray, Integer, Integer, Integer> MATMUL_BACKWARD_BIAS = MatmulKernels::backwardBias;
 
     // ResidualKernels

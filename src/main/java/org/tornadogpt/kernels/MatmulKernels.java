@@ -80,6 +80,26 @@ public final class MatmulKernels {
     }
 
     /**
+     * Weight gradient that overwrites: dW[o, c] = sum_r dout[r, o] * inp[r, c] (same parameters as
+     * {@link #backwardWeight}). The backward graph uses it for each weight's first and only
+     * contribution, so the gradient is not read (GPT-2's tied token embedding gets the LM head's
+     * product this way and the embedding's rows added afterwards).
+     */
+    public static void backwardWeightSet(int first, int count, FloatArray grads, int wOff, FloatArray dout, int doutOff,
+                                         FloatArray inp, int inpOff, int N, int C, int OC) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int idx = first + i;
+            int o = idx / C;
+            int c = idx - o * C;
+            float acc = 0f;
+            for (int r = 0; r < N; r++) {
+                acc += dout.get(doutOff + r * OC + o) * inp.get(inpOff + r * C + c);
+            }
+            grads.set(wOff + idx, acc);
+        }
+    }
+
+    /**
      * Bias gradient: db[o] += sum_r dout[r, o]. One thread per output channel: n = OC.
      *
      * @param grads gradient buffer, db (OC) at bOff

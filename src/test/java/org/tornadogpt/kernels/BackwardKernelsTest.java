@@ -173,6 +173,13 @@ class BackwardKernelsTest {
         assertGrad("dbias", db, grads, po + OC * C, gb);
         assertEquals(-7f, dinp.get(0));
         assertEquals(-7f, dinp.get(1 + N * C));
+        // the overwriting weight gradient does not read the buffer: NaN before, dW after
+        FloatArray set = floats(po, new double[OC * C], 1);
+        for (int i = po; i < po + OC * C; i++) set.set(i, Float.NaN);
+        run(Launch.of("mmbws", MatmulKernels::backwardWeightSet, 0, OC * C, set, po, dout, 5, inp, 2, N, C, OC));
+        assertGrad("dweight (overwrites)", dw, set, po, null);
+        assertEquals(-7f, set.get(po - 1));
+        assertEquals(-7f, set.get(po + OC * C));
     }
 
     // ---------------------------------------------------------------- GELU

@@ -132,7 +132,8 @@ public final class FastPaths {
         int count = i(a[1]);
         if (t == Kernels.MATMUL_FORWARD) return matmulForward(count, a);
         if (t == Kernels.MATMUL_BACKWARD_INPUT) return matmulBackwardInput(count, a);
-        if (t == Kernels.MATMUL_BACKWARD_WEIGHT) return matmulBackwardWeight(count, a);
+        if (t == Kernels.MATMUL_BACKWARD_WEIGHT) return matmulBackwardWeight(count, a, true);
+        if (t == Kernels.MATMUL_BACKWARD_WEIGHT_SET) return matmulBackwardWeight(count, a, false);
         if (t == Kernels.MATMUL_BACKWARD_BIAS) return matmulBackwardBias(count, a);
         if (t == Kernels.ATTENTION_FORWARD) return attention(count, a, 0);
         if (t == Kernels.ATTENTION_BACKWARD_QUERY) return attention(count, a, 1);
@@ -170,7 +171,7 @@ public final class FastPaths {
         double count = i(a[1]);
         if (t == Kernels.MATMUL_FORWARD) return 2 * count * i(a[9]);         // N*OC outputs, C deep
         if (t == Kernels.MATMUL_BACKWARD_INPUT) return 2 * count * i(a[9]);  // N*C outputs, OC deep
-        if (t == Kernels.MATMUL_BACKWARD_WEIGHT) return 2 * count * i(a[8]); // OC*C outputs, N deep
+        if (t == Kernels.MATMUL_BACKWARD_WEIGHT || t == Kernels.MATMUL_BACKWARD_WEIGHT_SET) return 2 * count * i(a[8]); // OC*C outputs, N deep
         return 0;
     }
 
@@ -206,12 +207,12 @@ public final class FastPaths {
         return () -> gemm.backwardInput(dinp, dinpOff, dout, doutOff, p, wOff, n, C, OC, false);
     }
 
-    // (first, count = OC*C, grads, wOff, dout, doutOff, inp, inpOff, N, C, OC); accumulates
-    private Launch.FastPath matmulBackwardWeight(int count, Object[] a) {
+    // (first, count = OC*C, grads, wOff, dout, doutOff, inp, inpOff, N, C, OC); accumulates (or overwrites)
+    private Launch.FastPath matmulBackwardWeight(int count, Object[] a, boolean accumulate) {
         MemorySegment g = seg(a[2]), dout = seg(a[4]), inp = seg(a[6]);
         int wOff = i(a[3]), doutOff = i(a[5]), inpOff = i(a[7]), N = i(a[8]), C = i(a[9]), OC = i(a[10]);
         if ((long) OC * C != count) return null;
-        return () -> gemm.backwardWeight(g, wOff, null, 0, dout, doutOff, inp, inpOff, N, C, OC);
+        return () -> gemm.backwardWeight(g, wOff, null, 0, dout, doutOff, inp, inpOff, N, C, OC, accumulate);
     }
 
     // (first, count = OC, grads, bOff, dout, doutOff, N, OC); accumulates

@@ -278,6 +278,9 @@ public final class GemmEngine implements JvmParallel.Task {
         check(dinp, dinpOff, (long) n * c, "dinp");
         check(dout, doutOff, (long) n * oc, "dout");
         check(w, wOff, (long) oc * c, "w");
+        if (oc == 0 && !accumulate) {
+            dinp.asSlice(dinpOff * Float.BYTES, (long) n * c * Float.BYTES).fill((byte) 0);
+        }
         if (n == 0 || c == 0 || oc == 0) {
             return;
         }
@@ -293,12 +296,25 @@ public final class GemmEngine implements JvmParallel.Task {
     public void backwardWeight(MemorySegment dw, long dwOff, MemorySegment dbias, long dbiasOff,
                                MemorySegment dout, long doutOff, MemorySegment inp, long inpOff,
                                int n, int c, int oc) {
+        backwardWeight(dw, dwOff, dbias, dbiasOff, dout, doutOff, inp, inpOff, n, c, oc, true);
+    }
+
+    /**
+     * dw[o, k] = (accumulate ? dw[o, k] : 0) + sum_i dout[i, o] * inp[i, k]; dbias[o] += sum_i
+     * dout[i, o] (if dbias != null, always accumulating).
+     */
+    public void backwardWeight(MemorySegment dw, long dwOff, MemorySegment dbias, long dbiasOff,
+                               MemorySegment dout, long doutOff, MemorySegment inp, long inpOff,
+                               int n, int c, int oc, boolean accumulate) {
         checkDims(n, c, oc);
         check(dw, dwOff, (long) oc * c, "dw");
         check(dout, doutOff, (long) n * oc, "dout");
         check(inp, inpOff, (long) n * c, "inp");
         if (dbias != null) {
             check(dbias, dbiasOff, oc, "dbias");
+        }
+        if (n == 0 && !accumulate) {
+            dw.asSlice(dwOff * Float.BYTES, (long) oc * c * Float.BYTES).fill((byte) 0);
         }
         if (n == 0 || oc == 0) {
             return;
@@ -307,7 +323,7 @@ public final class GemmEngine implements JvmParallel.Task {
         setB(inp, inpOff, c, 1);
         setC(dw, dwOff, c);
         this.bias = null;
-        this.overwrite = false;
+        this.overwrite = !accumulate;
         this.dbias = dbias;
         this.dbiasOff = dbiasOff;
         this.dout = dout;

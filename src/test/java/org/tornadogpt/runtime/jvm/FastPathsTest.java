@@ -136,6 +136,8 @@ class FastPathsTest {
                 (FloatArray) b[0], 1, (FloatArray) b[1], 5, (FloatArray) b[2], 4, C, OC));
         check("dweight (accumulates)", 2e-6 * Math.sqrt(N), new Object[] {grads, dout, inp}, b -> Launch.of("mmbw", Kernels.MATMUL_BACKWARD_WEIGHT, 0, OC * C,
                 (FloatArray) b[0], 4, (FloatArray) b[1], 5, (FloatArray) b[2], 2, N, C, OC));
+        check("dweight (overwrites)", 2e-6 * Math.sqrt(N), new Object[] {grads, dout, inp}, b -> Launch.of("mmbws", Kernels.MATMUL_BACKWARD_WEIGHT_SET, 0, OC * C,
+                (FloatArray) b[0], 4, (FloatArray) b[1], 5, (FloatArray) b[2], 2, N, C, OC));
         check("dbias (accumulates)", 2e-6 * Math.sqrt(N), new Object[] {grads, dout}, b -> Launch.of("mmbb", Kernels.MATMUL_BACKWARD_BIAS, 0, OC,
                 (FloatArray) b[0], 4 + OC * C, (FloatArray) b[1], 5, N, OC));
     }
