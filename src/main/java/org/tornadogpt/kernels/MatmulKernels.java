@@ -69,13 +69,7 @@ public final class MatmulKernels {
                                       FloatArray inp, int inpOff, int N, int C, int OC) {
         for (@Parallel int i = 0; i < count; i++) {
             int idx = first + i;
-            int o = idx / C;
-            int c = idx - o * C;
-            float acc = 0f;
-            for (int r = 0; r < N; r++) {
-                acc += dout.get(doutOff + r * OC + o) * inp.get(inpOff + r * C + c);
-            }
-            grads.set(wOff + idx, grads.get(wOff + idx) + acc);
+            grads.set(wOff + idx, grads.get(wOff + idx) + weightGradient(dout, doutOff, inp, inpOff, N, C, OC, idx));
         }
     }
 
@@ -89,14 +83,19 @@ public final class MatmulKernels {
                                          FloatArray inp, int inpOff, int N, int C, int OC) {
         for (@Parallel int i = 0; i < count; i++) {
             int idx = first + i;
-            int o = idx / C;
-            int c = idx - o * C;
-            float acc = 0f;
-            for (int r = 0; r < N; r++) {
-                acc += dout.get(doutOff + r * OC + o) * inp.get(inpOff + r * C + c);
-            }
-            grads.set(wOff + idx, acc);
+            grads.set(wOff + idx, weightGradient(dout, doutOff, inp, inpOff, N, C, OC, idx));
         }
+    }
+
+    /** sum_r dout[r, o] * inp[r, c] for the weight idx = o * C + c (called from kernels, inlined). */
+    public static float weightGradient(FloatArray dout, int doutOff, FloatArray inp, int inpOff, int N, int C, int OC, int idx) {
+        int o = idx / C;
+        int c = idx - o * C;
+        float acc = 0f;
+        for (int r = 0; r < N; r++) {
+            acc += dout.get(doutOff + r * OC + o) * inp.get(inpOff + r * C + c);
+        }
+        return acc;
     }
 
     /**
