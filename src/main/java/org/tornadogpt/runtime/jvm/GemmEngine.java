@@ -25,9 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>A is packed, per row block of {@code mc}, into zero-padded panels of {@code MR} rows;</li>
  *   <li>a micro-kernel ({@link Kernel}) keeps an MR x NR tile of C in vector accumulators,
  *       broadcasting one A value per row and doing one FMA per accumulator per k step, then adds the
- *       tile into C; where C is overwritten (the forward product's first K-slice) it stores bias +
- *       tile instead, so C is never read or cleared beforehand (reading an output tile that has
- *       left the cache stalled the kernel: about 10% of a training step's samples sat there).
+ *       tile into C; where C is overwritten (the first K-slice of the forward product, of the
+ *       input gradient and of a weight gradient or {@link #matmul} asked not to accumulate) it
+ *       stores bias + tile instead, so C is never read or cleared beforehand (reading an output
+ *       tile that has left the cache stalled the kernel: about 10% of a training step's samples
+ *       sat there).
  *       Ragged tiles run the same kernel into a scratch tile.</li>
  * </ul>
  * Only the kernels use the Vector API; packing and bookkeeping use bulk copies and scalar code, so
