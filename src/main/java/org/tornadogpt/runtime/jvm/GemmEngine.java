@@ -724,9 +724,9 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
-    /** C[4, 4*VL] += Apanel[kc, 4]^T * Bstrip[kc, 4*VL]; D = S + A*B, see micro. */
+    /** D[4, 4*VL] = S[4, 4*VL] + Apanel[kc, 4]^T * Bstrip[kc, 4*VL] (see micro). */
     static void kernel4x4(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
-                   MemorySegment c, long co, long rb) {
+                          MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -787,9 +787,9 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
 
-    /** C[4, 2*VL] += Apanel[kc, 4]^T * Bstrip[kc, 2*VL]; D = S + A*B, see micro. */
+    /** D[4, 2*VL] = S[4, 2*VL] + Apanel[kc, 4]^T * Bstrip[kc, 2*VL] (see micro). */
     static void kernel4x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
-                   MemorySegment c, long co, long rb) {
+                          MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -832,9 +832,12 @@ public final class GemmEngine implements JvmParallel.Task {
     }
 
 
-    /** C[6, 2*VL] += Apanel[kc, 6]^T * Bstrip[kc, 2*VL]; needs -XX:-OptoRegScheduling to keep its accumulators in registers. */
+    /**
+     * D[6, 2*VL] = S[6, 2*VL] + Apanel[kc, 6]^T * Bstrip[kc, 2*VL] (see micro); needs
+     * -XX:-OptoRegScheduling to keep its accumulators in registers.
+     */
     static void kernel6x2(float[] ap, int ao, float[] bp, int bo, int kc, MemorySegment s, long so, long sb,
-                   MemorySegment c, long co, long rb) {
+                          MemorySegment c, long co, long rb) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
