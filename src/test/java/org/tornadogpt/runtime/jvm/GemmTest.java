@@ -186,13 +186,9 @@ class GemmTest {
             check("backwardInput " + tag, dinp, before, expDinp, tol(oc));
             // the overwriting form must not read dinp: poison it with NaN
             Buf dset = buf(arena, (long) n * c, 2, rnd);
-            for (long i = 0; i < dset.len; i++) {
-                dset.set(i, 0f);
-            }
+            fill(dset, 0f);
             double[] expSet = refBackwardInput(dset, dout, w, n, c, oc);
-            for (long i = 0; i < dset.len; i++) {
-                dset.set(i, Float.NaN);
-            }
+            fill(dset, Float.NaN);
             before = dset.all();
             e.backwardInput(dset.seg, dset.off, dout.seg, dout.off, w.seg, w.off, n, c, oc, false);
             check("backwardInput (overwrite) " + tag, dset, before, expSet, tol(oc));
@@ -211,6 +207,20 @@ class GemmTest {
             } else {
                 assertTrue(java.util.Arrays.equals(beforeDb, dbias.all()), "dbias untouched when null");
             }
+            // the overwriting weight gradient must not read dw: poison it with NaN
+            Buf wset = buf(arena, (long) oc * c, 4, rnd);
+            fill(wset, 0f);
+            double[] expWset = refBackwardWeight(wset, dout, inp, n, c, oc);
+            fill(wset, Float.NaN);
+            float[] beforeWset = wset.all();
+            e.backwardWeight(wset.seg, wset.off, null, 0, dout.seg, dout.off, inp.seg, inp.off, n, c, oc, false);
+            check("backwardWeight (overwrite) " + tag, wset, beforeWset, expWset, tol(n));
+        }
+    }
+
+    static void fill(Buf b, float v) {
+        for (long i = 0; i < b.len; i++) {
+            b.set(i, v);
         }
     }
 
@@ -408,6 +418,21 @@ class GemmTest {
             Gemm.backwardInput(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, 0, c, oc);
             Gemm.backwardWeight(out.seg, out.off, bias.seg, bias.off, inp.seg, inp.off, w.seg, w.off, n, 0, 0);
             assertTrue(java.util.Arrays.equals(snapshot, out.all()));
+
+            // an empty reduction with overwrite: the gradients become zeros
+            GemmEngine e = new GemmEngine(pool2);
+            Buf dz = buf(arena, (long) n * c, 2, rnd);
+            fill(dz, Float.NaN);
+            float[] dzBefore = dz.all();
+            e.backwardInput(dz.seg, dz.off, inp.seg, inp.off, w.seg, w.off, n, c, 0, false);
+            check("backwardInput oc=0 (overwrite)", dz, dzBefore, new double[n * c], 0);
+            Buf wz = buf(arena, (long) oc * c, 2, rnd);
+            fill(wz, Float.NaN);
+            float[] wzBefore = wz.all();
+            float[] biasBefore = bias.all();
+            e.backwardWeight(wz.seg, wz.off, bias.seg, bias.off, inp.seg, inp.off, w.seg, w.off, 0, c, oc, false);
+            check("backwardWeight n=0 (overwrite)", wz, wzBefore, new double[oc * c], 0);
+            assertTrue(java.util.Arrays.equals(biasBefore, bias.all()), "dbias unchanged by an empty reduction");
         }
     }
 
