@@ -170,9 +170,7 @@ class GemmTest {
             Buf bias = buf(arena, oc, 5, rnd);
             Buf out = buf(arena, (long) n * oc, 1, rnd);
             // forward must overwrite: poison the output with NaN
-            for (long i = 0; i < out.len; i++) {
-                out.set(i, Float.NaN);
-            }
+            fill(out, Float.NaN);
             float[] before = out.all();
             e.forward(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, withBias ? bias.seg : null,
                     bias.off, n, c, oc);
