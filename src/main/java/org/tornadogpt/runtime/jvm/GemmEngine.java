@@ -601,12 +601,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         java.util.Arrays.fill(rows, r * kc, (r + 1) * kc, 0f);
                     }
                 }
-                for (int kk = 0; kk < kc; kk++) {
-                    int d = base + kk * mrt;
-                    for (int r = 0; r < mrt; r++) {
-                        ap[d + r] = rows[r * kc + kk] * scale;
-                    }
-                }
+                interleave(rows, kc, ap, base, mrt, scale);
             }
         } else if (ars == 1) {
             // columns contiguous in i (A = dout^T): bulk-copy each k's run of mc values to a buffer,
@@ -616,14 +611,12 @@ public final class GemmEngine implements JvmParallel.Task {
             final int mrt = mrT;
             for (int kk = 0; kk < kc; kk++) {
                 MemorySegment.copy(seg, F, (aBase + ic + (long) (pc + kk) * ld) * Float.BYTES, row, 0, mc);
-                for (int ir = 0; ir < mc; ir += mrt) {
-                    int d = (ir / mrt) * kc * mrt + kk * mrt;
-                    int rows = Math.min(mrt, mc - ir);
-                    for (int r = 0; r < rows; r++) {
-                        ap[d + r] = row[ir + r] * scale;
-                    }
-                    for (int r = rows; r < mrt; r++) {
-                        ap[d + r] = 0f;
+                int full = mc / mrt * mrt;
+                spread(row, full, ap, kk * mrt, kc * mrt, mrt, scale);
+                if (full < mc) {
+                    int d = (full / mrt) * kc * mrt + kk * mrt;
+                    for (int r = 0; r < mrt; r++) {
+                        ap[d + r] = full + r < mc ? row[full + r] * scale : 0f;
                     }
                 }
             }
@@ -636,6 +629,73 @@ public final class GemmEngine implements JvmParallel.Task {
                                 ? seg.getAtIndex(F, aBase + (long) (ic + ir + r) * ars + (long) (pc + kk) * acs) * scale
                                 : 0f;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * ap[d + kk * R + r] = rows[r * kc + kk] * s for r &lt; R, kk &lt; kc: R rows of kc values into one
+     * panel. Unrolled for the tiles' row counts, so that every index is the loop variable times a
+     * constant plus an invariant (bounds checks hoisted, no inner loop).
+     */
+    static void interleave(float[] rows, int kc, float[] ap, int d, int R, float s) {
+        switch (R) {
+            case 6 -> {
+                for (int kk = 0, e = d; kk < kc; kk++, e += 6) {
+                    ap[e] = rows[kk] * s;
+                    ap[e + 1] = rows[kc + kk] * s;
+                    ap[e + 2] = rows[2 * kc + kk] * s;
+                    ap[e + 3] = rows[3 * kc + kk] * s;
+                    ap[e + 4] = rows[4 * kc + kk] * s;
+                    ap[e + 5] = rows[5 * kc + kk] * s;
+                }
+            }
+            case 4 -> {
+                for (int kk = 0, e = d; kk < kc; kk++, e += 4) {
+                    ap[e] = rows[kk] * s;
+                    ap[e + 1] = rows[kc + kk] * s;
+                    ap[e + 2] = rows[2 * kc + kk] * s;
+                    ap[e + 3] = rows[3 * kc + kk] * s;
+                }
+            }
+            default -> {
+                for (int kk = 0; kk < kc; kk++) {
+                    for (int r = 0; r < R; r++) {
+                        ap[d + kk * R + r] = rows[r * kc + kk] * s;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * ap[d + p * stride + r] = row[p * R + r] * s for r &lt; R, p &lt; n / R: one k's values of n
+     * rows (n a multiple of R) spread over consecutive panels. Unrolled like {@link #interleave}.
+     */
+    static void spread(float[] row, int n, float[] ap, int d, int stride, int R, float s) {
+        switch (R) {
+            case 6 -> {
+                for (int i = 0, e = d; i < n; i += 6, e += stride) {
+                    ap[e] = row[i] * s;
+                    ap[e + 1] = row[i + 1] * s;
+                    ap[e + 2] = row[i + 2] * s;
+                    ap[e + 3] = row[i + 3] * s;
+                    ap[e + 4] = row[i + 4] * s;
+                    ap[e + 5] = row[i + 5] * s;
+                }
+            }
+            case 4 -> {
+                for (int i = 0, e = d; i < n; i += 4, e += stride) {
+                    ap[e] = row[i] * s;
+                    ap[e + 1] = row[i + 1] * s;
+                    ap[e + 2] = row[i + 2] * s;
+                    ap[e + 3] = row[i + 3] * s;
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    ap[d + (i / R) * stride + i % R] = row[i] * s;
                 }
             }
         }

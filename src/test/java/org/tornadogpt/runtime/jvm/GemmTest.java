@@ -43,6 +43,49 @@ class GemmTest {
         pool3.close();
     }
 
+    /**
+     * The A-panel packing helpers, unrolled for 4 and 6 rows with a loop for any other count,
+     * against their definitions; values outside the written region must stay untouched.
+     */
+    @Test
+    void panelHelpersMatchTheirDefinition() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int rowsPerPanel : new int[] {3, 4, 6}) {
+            int kc = 11;
+            float s = 0.5f;
+            float[] rows = new float[rowsPerPanel * kc];
+            for (int i = 0; i < rows.length; i++) rows[i] = (float) rnd.nextDouble(-1, 1);
+            int d = 5;
+            float[] ap = new float[d + kc * rowsPerPanel + 3];
+            java.util.Arrays.fill(ap, Float.NaN);
+            GemmEngine.interleave(rows, kc, ap, d, rowsPerPanel, s);
+            for (int i = 0; i < ap.length; i++) {
+                int rel = i - d;
+                if (rel < 0 || rel >= kc * rowsPerPanel) {
+                    assertTrue(Float.isNaN(ap[i]), "interleave R=" + rowsPerPanel + " wrote outside at " + i);
+                } else {
+                    assertEquals(rows[(rel % rowsPerPanel) * kc + rel / rowsPerPanel] * s, ap[i], "interleave R=" + rowsPerPanel + " at " + i);
+                }
+            }
+
+            int panels = 3;
+            int stride = kc * rowsPerPanel;
+            float[] row = new float[panels * rowsPerPanel];
+            for (int i = 0; i < row.length; i++) row[i] = (float) rnd.nextDouble(-1, 1);
+            float[] sp = new float[d + panels * stride];
+            java.util.Arrays.fill(sp, Float.NaN);
+            GemmEngine.spread(row, row.length, sp, d, stride, rowsPerPanel, s);
+            for (int i = 0; i < sp.length; i++) {
+                int rel = i - d;
+                if (rel >= 0 && rel % stride < rowsPerPanel) {
+                    assertEquals(row[(rel / stride) * rowsPerPanel + rel % stride] * s, sp[i], "spread R=" + rowsPerPanel + " at " + i);
+                } else {
+                    assertTrue(Float.isNaN(sp[i]), "spread R=" + rowsPerPanel + " wrote outside at " + i);
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Fixture: segments with a guard region around the operand, filled with random values
     // ---------------------------------------------------------------------------------------
