@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorOperators;
  * heap scratch: the head's q, k, v (and gradients) are copied out of the strided (B, T, 3C)
  * buffers into dense, zero-padded arrays, so the inner loops are register-blocked Vector API
  * kernels: {@code S = Q K^T} (4 rows x 2 vectors of scores, K transposed) and {@code Y = A B}
- * (4 rows x 1 vector of head channels, A read with any strides, so {@code dK = dS^T Q} needs no
+ * (4 rows x 2 vectors of head channels, A read with any strides, so {@code dK = dS^T Q} needs no
  * transposed copy). Computes exactly what AttentionKernels.forward /
  * backwardQuery / backwardKey compute, including the probabilities and score gradients they save,
  * up to the summation order.
@@ -151,11 +151,43 @@ final class AttentionFast {
 
     /**
      * out[r*ldo + j] = sum_{k in [k0, k1)} a[(r0+r)*ars + k*acs] * b[k*ldb + j] for r < 4 and
-     * j in [0, ncols) (ncols a multiple of L): four rows of a strided A times B.
+     * j in [0, ncols) (ncols a multiple of L): four rows of a strided A times B, two vectors of
+     * columns at a time (one for an odd tail).
      */
     private static void ab4(float[] a, int r0, int ars, int acs, int k0, int k1, float[] b, int ldb, int ncols, float[] out, int oOff, int ldo) {
         int a0 = r0 * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-        for (int j = 0; j < ncols; j += L) {
+        int j = 0;
+        for (; j + 2 * L <= ncols; j += 2 * L) {     // 4 x 2 vectors: eight accumulators hide the FMA latency
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            for (int k = k0; k < k1; k++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, k * ldb + j);
+                FloatVector b1 = FloatVector.fromArray(S, b, k * ldb + j + L);
+                int ak = k * acs;
+                FloatVector x = FloatVector.broadcast(S, a[a0 + ak]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + ak]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + ak]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + ak]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            int o = oOff + j;
+            FloatVector.zero(S).add(c00).intoArray(out, o);
+            FloatVector.zero(S).add(c01).intoArray(out, o + L);
+            FloatVector.zero(S).add(c10).intoArray(out, o + ldo);
+            FloatVector.zero(S).add(c11).intoArray(out, o + ldo + L);
+            FloatVector.zero(S).add(c20).intoArray(out, o + 2 * ldo);
+            FloatVector.zero(S).add(c21).intoArray(out, o + 2 * ldo + L);
+            FloatVector.zero(S).add(c30).intoArray(out, o + 3 * ldo);
+            FloatVector.zero(S).add(c31).intoArray(out, o + 3 * ldo + L);
+        }
+        for (; j < ncols; j += L) {
             FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
             for (int k = k0; k < k1; k++) {
                 FloatVector bv = FloatVector.fromArray(S, b, k * ldb + j);
