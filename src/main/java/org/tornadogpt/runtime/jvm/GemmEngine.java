@@ -37,14 +37,18 @@ import jdk.incubator.vector.VectorSpecies;
  * MemorySegment vector loads sit in hot loops (no special JVM flags are needed).
  *
  * <p>The output is cut into a grid of parts (rows x column strips) with one part per worker, the
- * cut chosen to keep packing duplication low; workers claim parts dynamically. Results do not
- * depend on the number of threads: each output element is always summed in the same order.
+ * cut chosen to keep packing duplication low; workers claim parts dynamically. Where A is small
+ * enough ({@link #DEFAULT_SHARED_A_MAX}) and a rough cost model says it pays, the workers first pack
+ * all of A together into one shared buffer and then split only the columns, several parts per
+ * worker. Results do not depend on the number of threads or on either choice: each output element
+ * is always summed in the same order.
  *
  * <p><b>Thread safety:</b> an engine owns per-worker packing buffers and a single reusable job
  * object; use it from one caller thread at a time. Segments must be accessible from the pool's
  * worker threads (global, automatic or shared arenas, not confined ones). The output segment must
  * be native (off-heap) or a heap segment backed by {@code byte[]} (a Vector API restriction); inputs
- * may be any segment. No allocation per call.
+ * may be any segment. No allocation per call once the shared A buffer has grown to the largest
+ * product's A.
  */
 public final class GemmEngine implements JvmParallel.Task {
 
@@ -126,6 +130,13 @@ public final class GemmEngine implements JvmParallel.Task {
      * with 256-deep slices).
      */
     public static final int DEFAULT_KC_DEEP = Integer.getInteger("tornadogpt.gemm.kcdeep", 768);
+    /**
+     * Largest A (floats, rows rounded up to the tile) that is packed once per product into a buffer
+     * all workers read, instead of by each worker for its own part (see {@link #launch}); 0 turns
+     * this off. 4M floats (16 MB) covers every product of GPT-2 124M at B*T = 1024 except the LM
+     * head's two backward products, whose A is the 50257-wide logits gradient.
+     */
+    public static final long DEFAULT_SHARED_A_MAX = Long.getLong("tornadogpt.gemm.sharedA", 1L << 22);
 
     private final JvmParallel pool;
     private final Kernel kernel;
@@ -144,6 +155,13 @@ public final class GemmEngine implements JvmParallel.Task {
     private final float[][] rowBuf; // per-worker staging rows for the packing routines
     private final MemorySegment zeroRow; // nrT zeros: what a tile is added to where C is overwritten without bias
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
+    private long sharedAMax = DEFAULT_SHARED_A_MAX;
+    private float[] aShared = new float[0]; // A packed once for all workers; grows to the largest product's A
+    private boolean sharedCur; // the current job reads aShared
+    private int mPadCur; // rows of aShared, a multiple of mrT
+    private final AtomicInteger nextPack = new AtomicInteger();
+    private long sharedJobs; // products that ran with aShared (tests check that the path is taken)
+    private final JvmParallel.Task packShared = this::packShared;
 
     // ---- the current job (set by the caller before pool.run, read by the workers) ----
     private MemorySegment a;
@@ -216,6 +234,17 @@ public final class GemmEngine implements JvmParallel.Task {
             rowBuf[i] = new float[Math.max(Math.max(mrT, GROUP) * this.kcDeep, mcBlock)];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
+    }
+
+    /** Sets the largest A packed once for all workers (floats; 0: never), for tests and benchmarks. */
+    GemmEngine sharedAMax(long floats) {
+        sharedAMax = floats;
+        return this;
+    }
+
+    /** Products so far whose A was packed once into the shared buffer. */
+    long sharedJobs() {
+        return sharedJobs;
     }
 
     public Kernel kernel() {
@@ -468,7 +497,29 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         tm = bestTm;
         tn = t / bestTm;
-        if (t > 1) {
+        // Alternatively the workers first pack all of A together (each element once), then split
+        // the columns only: B is then packed once too, and the columns can be cut into several
+        // parts per worker at no packing cost, so a worker held up by other processes leaves its
+        // last parts to the others (with one part per worker, 4-6% of a product's wall time was
+        // one worker waiting for the other at the end).
+        long mPad = mp * mrT;
+        sharedCur = false;
+        if (batch == 1 && mPad * kk <= Math.min(sharedAMax, Integer.MAX_VALUE - 64)) {
+            long nt = ceilDiv(ns, t) * nrT;
+            double shared = (double) mPad * nt * kk / VL + (double) mPad * kk / t + packBCost * nt * kk;
+            if (shared < best - 1e-9) {
+                sharedCur = true;
+                sharedJobs++;
+                mPadCur = (int) mPad;
+                if (aShared.length < mPad * kk) {
+                    aShared = new float[(int) (mPad * kk)];
+                }
+                tm = 1;
+                tn = t == 1 ? 1 : (int) Math.max(t, Math.min((long) t * PARTS_PER_WORKER, ns / 2));
+                nextPack.set(0);
+            }
+        }
+        if (t > 1 && !sharedCur) {
             // Large outputs get a few parts per worker so that a worker slowed down by other
             // processes does not hold up the call; the extra packing is negligible at that size.
             if (tn >= tm && ns * nrT / tn >= SPLIT_MORE) {
@@ -479,8 +530,12 @@ public final class GemmEngine implements JvmParallel.Task {
         }
         nextPart.set(0);
         try {
+            if (sharedCur) {
+                pool.run(packShared);
+            }
             pool.run(this);
         } finally {
+            sharedCur = false;
             a = null;
             b = null;
             c = null;
@@ -525,8 +580,26 @@ public final class GemmEngine implements JvmParallel.Task {
         }
     }
 
+    /** Packs all of A into aShared: units of (K-slice, row block) claimed by the workers in turn. */
+    private void packShared(int worker, int workers) {
+        final int kcMax = kcCur;
+        final int mcMax = mcCur;
+        final int slices = (int) ceilDiv(k, kcMax);
+        final int blocks = (int) ceilDiv(m, mcMax);
+        final int units = slices * blocks;
+        int u;
+        while ((u = nextPack.getAndIncrement()) < units) {
+            int pc = (u / blocks) * kcMax;
+            int ic = (u % blocks) * mcMax;
+            // slice pc starts at pc * mPad: every earlier slice is kcMax deep
+            packA(worker, aShared, pc * mPadCur + ic * Math.min(kcMax, k - pc), aOff, ic,
+                    Math.min(mcMax, m - ic), pc, Math.min(kcMax, k - pc));
+        }
+    }
+
     private void block(int worker, long aBase, long bBase, long cBase, int m0, int m1, int n0, int n1) {
-        final float[] ap = packA[worker];
+        final boolean shared = sharedCur;
+        final float[] ap = shared ? aShared : packA[worker];
         final float[] bp = packB[worker];
         final int kcMax = kcCur;
         final int mcMax = mcCur;
@@ -543,7 +616,13 @@ public final class GemmEngine implements JvmParallel.Task {
                 packB(worker, bp, bBase, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(worker, ap, aBase, ic, mc, pc, kc);
+                    final int aBlock;
+                    if (shared) {
+                        aBlock = pc * mPadCur + ic * kc;
+                    } else {
+                        aBlock = 0;
+                        packA(worker, ap, 0, aBase, ic, mc, pc, kc);
+                    }
                     // Where C is overwritten, the first K-slice stores bias + A*B (or 0 + A*B)
                     // without reading C: the bias row is the tile's source with row stride 0. Later
                     // slices, and accumulating products, add the tile to C.
@@ -555,7 +634,7 @@ public final class GemmEngine implements JvmParallel.Task {
                         final long so = set ? (bias != null ? (biasOff + jc + jr) * Float.BYTES : 0) : 0;
                         for (int ir = 0; ir < mc; ir += mrt) {
                             int mr = Math.min(mrt, mc - ir);
-                            int ao = (ir / mrt) * kc * mrt;
+                            int ao = aBlock + (ir / mrt) * kc * mrt;
                             long co = cBase + (long) (ic + ir) * ld + jc + jr;
                             if (mr == mrt && nr == nrt) {
                                 long cb = co * Float.BYTES;
@@ -582,8 +661,8 @@ public final class GemmEngine implements JvmParallel.Task {
     // Packing
     // ------------------------------------------------------------------------------------------
 
-    /** Packs A[ic..ic+mc, pc..pc+kc] into panels of mrT rows: ap[p*kc*mrT + kk*mrT + r]. */
-    private void packA(int worker, float[] ap, long aBase, int ic, int mc, int pc, int kc) {
+    /** Packs A[ic..ic+mc, pc..pc+kc] into panels of mrT rows: ap[o + p*kc*mrT + kk*mrT + r]. */
+    private void packA(int worker, float[] ap, int o, long aBase, int ic, int mc, int pc, int kc) {
         final float scale = alpha;
         final MemorySegment seg = a;
         if (acs == 1) {
@@ -591,7 +670,7 @@ public final class GemmEngine implements JvmParallel.Task {
             final float[] rows = rowBuf[worker];
             final int mrt = mrT;
             for (int ir = 0; ir < mc; ir += mrt) {
-                int base = (ir / mrt) * kc * mrt;
+                int base = o + (ir / mrt) * kc * mrt;
                 int valid = Math.min(mrt, mc - ir);
                 for (int r = 0; r < mrt; r++) {
                     if (r < valid) {
@@ -612,9 +691,9 @@ public final class GemmEngine implements JvmParallel.Task {
             for (int kk = 0; kk < kc; kk++) {
                 MemorySegment.copy(seg, F, (aBase + ic + (long) (pc + kk) * ld) * Float.BYTES, row, 0, mc);
                 int full = mc / mrt * mrt;
-                spread(row, full, ap, kk * mrt, kc * mrt, mrt, scale);
+                spread(row, full, ap, o + kk * mrt, kc * mrt, mrt, scale);
                 if (full < mc) {
-                    int d = (full / mrt) * kc * mrt + kk * mrt;
+                    int d = o + (full / mrt) * kc * mrt + kk * mrt;
                     for (int r = 0; r < mrt; r++) {
                         ap[d + r] = full + r < mc ? row[full + r] * scale : 0f;
                     }
@@ -622,7 +701,7 @@ public final class GemmEngine implements JvmParallel.Task {
             }
         } else {
             for (int ir = 0; ir < mc; ir += mrT) {
-                int base = (ir / mrT) * kc * mrT;
+                int base = o + (ir / mrT) * kc * mrT;
                 for (int kk = 0; kk < kc; kk++) {
                     for (int r = 0; r < mrT; r++) {
                         ap[base + kk * mrT + r] = ir + r < mc

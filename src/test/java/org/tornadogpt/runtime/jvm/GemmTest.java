@@ -338,6 +338,51 @@ class GemmTest {
         }
     }
 
+    /**
+     * A packed once into the shared buffer (then columns only split, several parts per worker) must
+     * give the same bits as each worker packing its own A: the summation order does not change.
+     */
+    @Test
+    void sharedAPackingGivesTheSameBitsAsPerWorkerPacking() {
+        int[][] shapes = {{37, 72, 301}, {64, 17, 33}, {1, 5, 300}, {29, 50, 2000}, {130, 300, 97}};
+        for (JvmParallel p : List.of(pool1, pool2, pool3)) {
+            for (boolean small : new boolean[] {false, true}) {
+                GemmEngine shared = small ? new GemmEngine(p, GemmEngine.Kernel.auto(), 16, 8, 40, 64) : new GemmEngine(p);
+                GemmEngine own = (small ? new GemmEngine(p, GemmEngine.Kernel.auto(), 16, 8, 40, 64) : new GemmEngine(p)).sharedAMax(0);
+                long seed = 700;
+                for (int[] s : shapes) {
+                    checkShape(shared, s[0], s[1], s[2], true, seed);
+                    float[][] a = products(shared, s[0], s[1], s[2], seed);
+                    float[][] b = products(own, s[0], s[1], s[2], seed++);
+                    for (int i = 0; i < a.length; i++) {
+                        assertTrue(java.util.Arrays.equals(a[i], b[i]), "product " + i + " t=" + p.threads() + " small=" + small
+                                + " shape " + java.util.Arrays.toString(s));
+                    }
+                }
+                assertTrue(shared.sharedJobs() > 0, "the shared A path ran (t=" + p.threads() + ", small=" + small + ")");
+                assertEquals(0, own.sharedJobs(), "sharedAMax(0) turns the shared A path off");
+            }
+        }
+    }
+
+    /** Forward, backwardInput and backwardWeight (with bias) on fixed random operands; the three outputs. */
+    private static float[][] products(GemmEngine e, int n, int c, int oc, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (Arena arena = Arena.ofShared()) {
+            Buf inp = buf(arena, (long) n * c, 3, rnd);
+            Buf w = buf(arena, (long) oc * c, 17, rnd);
+            Buf bias = buf(arena, oc, 5, rnd);
+            Buf out = buf(arena, (long) n * oc, 1, rnd);
+            Buf dout = buf(arena, (long) n * oc, 9, rnd);
+            Buf dinp = buf(arena, (long) n * c, 2, rnd);
+            Buf dw = buf(arena, (long) oc * c, 4, rnd);
+            e.forward(out.seg, out.off, inp.seg, inp.off, w.seg, w.off, bias.seg, bias.off, n, c, oc);
+            e.backwardInput(dinp.seg, dinp.off, dout.seg, dout.off, w.seg, w.off, n, c, oc);
+            e.backwardWeight(dw.seg, dw.off, bias.seg, bias.off, dout.seg, dout.off, inp.seg, inp.off, n, c, oc);
+            return new float[][] {out.all(), dinp.all(), dw.all(), bias.all()};
+        }
+    }
+
     @Test
     void lmHeadWidthWithFewRows() {
         GemmEngine e = new GemmEngine(pool2);
