@@ -188,7 +188,10 @@ public final class FastPaths {
         MemorySegment bias = bOff >= 0 ? p : null;
         long bo = Math.max(0, bOff);
         if (n <= GEMV_ROWS) {
-            return new Ranged(OC, 256, 1) {
+            // chunks of whole 8-row blocks (gemv's unit), small enough that the 768-row products
+            // still make four chunks per worker: with 256-row chunks they made three, so one of two
+            // workers read twice what the other did
+            return new Ranged(OC, 64, 8) {
                 @Override
                 void range(int from, int to, int worker) {
                     VectorKernels.gemv(out, outOff, inp, inpOff, p, wOff, bias, bo, n, C, OC, from, to);

@@ -646,17 +646,76 @@ final class VectorKernels {
 
     /**
      * Output columns [o0, o1) of MatmulKernels.forward for n (small) input rows; bias may be null.
-     * Memory-bound: each weight row is read once (and reused from L1 for the other input rows) as
-     * one sequential stream, four vectors per step; several rows at a time in separate streams ran
-     * at two thirds of the read bandwidth on this machine, one row at a time at all of it.
+     * Memory-bound: each weight row is read once (and reused from L1/L2 for the other input rows).
+     * Eight weight rows go at a time, one accumulator each, so that eight streams are in flight:
+     * one row at a time (a dot product with eight accumulators) reached 0.43 of a plain sum's read
+     * bandwidth on a 2-core AVX-512 machine, eight rows 0.8 (docs/benchmarks.md, session 8).
      */
     static void gemv(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
                      MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1) {
-        for (int o = o0; o < o1; o++) {
+        int o = o0;
+        for (; o <= o1 - 8; o += 8) {
+            long wr = wOff + (long) o * C;
+            for (int i = 0; i < n; i++) dot8(out, outOff + (long) i * OC + o, inp, inpOff + (long) i * C, w, wr, C, bias, bOff + o);
+        }
+        for (; o < o1; o++) {
             float b = bias == null ? 0f : get(bias, bOff + o);
             long wr = wOff + (long) o * C;
             for (int i = 0; i < n; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
         }
+    }
+
+    /**
+     * out[oOff + r] = bias[bOff + r] (or 0) + x[xOff, xOff + n) . y[yOff + r*n, yOff + (r+1)*n) for
+     * r &lt; 8: eight consecutive rows of y, one accumulator each; each row's lanes are summed in a
+     * fixed order, as in {@link #dot}, so interpreted and compiled code give the same bits.
+     */
+    private static void dot8(MemorySegment out, long oOff, MemorySegment x, long xOff, MemorySegment y, long yOff, int n,
+                             MemorySegment bias, long bOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
+        final long row = (long) n * Float.BYTES;
+        int c = 0;
+        for (; c <= n - L; c += L) {
+            FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + c) * Float.BYTES, NO);
+            long yc = (yOff + c) * Float.BYTES;
+            a0 = xv.fma(FloatVector.fromMemorySegment(S, y, yc, NO), a0);
+            a1 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + row, NO), a1);
+            a2 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 2 * row, NO), a2);
+            a3 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 3 * row, NO), a3);
+            a4 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 4 * row, NO), a4);
+            a5 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 5 * row, NO), a5);
+            a6 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 6 * row, NO), a6);
+            a7 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 7 * row, NO), a7);
+        }
+        // each row's lanes in a fixed order (no vector leaves this method: a call that is not
+        // inlined would box it)
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s0 += a0.lane(lane);
+            s1 += a1.lane(lane);
+            s2 += a2.lane(lane);
+            s3 += a3.lane(lane);
+            s4 += a4.lane(lane);
+            s5 += a5.lane(lane);
+            s6 += a6.lane(lane);
+            s7 += a7.lane(lane);
+        }
+        storeRow(out, oOff, s0, x, xOff, y, yOff, n, c, bias, bOff);
+        storeRow(out, oOff + 1, s1, x, xOff, y, yOff + n, n, c, bias, bOff + 1);
+        storeRow(out, oOff + 2, s2, x, xOff, y, yOff + 2L * n, n, c, bias, bOff + 2);
+        storeRow(out, oOff + 3, s3, x, xOff, y, yOff + 3L * n, n, c, bias, bOff + 3);
+        storeRow(out, oOff + 4, s4, x, xOff, y, yOff + 4L * n, n, c, bias, bOff + 4);
+        storeRow(out, oOff + 5, s5, x, xOff, y, yOff + 5L * n, n, c, bias, bOff + 5);
+        storeRow(out, oOff + 6, s6, x, xOff, y, yOff + 6L * n, n, c, bias, bOff + 6);
+        storeRow(out, oOff + 7, s7, x, xOff, y, yOff + 7L * n, n, c, bias, bOff + 7);
+    }
+
+    /** out[o] = bias (or 0) + s + the scalar tail x[c..n) . y[c..n). */
+    private static void storeRow(MemorySegment out, long o, float s, MemorySegment x, long xOff, MemorySegment y, long yOff,
+                                 int n, int c, MemorySegment bias, long bo) {
+        for (; c < n; c++) s += get(x, xOff + c) * get(y, yOff + c);
+        set(out, o, s + (bias == null ? 0f : get(bias, bo)));
     }
 
     /**
