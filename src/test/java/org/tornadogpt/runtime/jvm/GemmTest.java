@@ -392,43 +392,19 @@ class GemmTest {
 
     @Test
     void resultsDoNotDependOnThreadCount() {
-        int n = 37;
-        int c = 100;
-        int oc = 301;
-        List<float[]> results = new ArrayList<>();
+        List<float[][]> results = new ArrayList<>();
         for (JvmParallel p : List.of(pool1, pool2, pool3)) {
-            GemmEngine e = new GemmEngine(p);
-            SplittableRandom rnd = new SplittableRandom(7);
-            try (Arena arena = Arena.ofShared()) {
-                Buf inp = buf(arena, (long) n * c, 0, rnd);
-                Buf w = buf(arena, (long) oc * c, 0, rnd);
-                Buf bias = buf(arena, oc, 0, rnd);
-                Buf out = buf(arena, (long) n * oc, 0, rnd);
-                Buf dout = buf(arena, (long) n * oc, 0, rnd);
-                Buf dinp = buf(arena, (long) n * c, 0, rnd);
-                Buf dw = buf(arena, (long) oc * c, 0, rnd);
-                Buf dbias = buf(arena, oc, 0, rnd);
-                e.forward(out.seg, 0, inp.seg, 0, w.seg, 0, bias.seg, 0, n, c, oc);
-                e.backwardInput(dinp.seg, 0, dout.seg, 0, w.seg, 0, n, c, oc);
-                e.backwardWeight(dw.seg, 0, dbias.seg, 0, dout.seg, 0, inp.seg, 0, n, c, oc);
-                List<float[]> parts = List.of(out.all(), dinp.all(), dw.all(), dbias.all());
-                int total = parts.stream().mapToInt(a -> a.length).sum();
-                float[] r = new float[total];
-                int at = 0;
-                for (float[] a : parts) {
-                    System.arraycopy(a, 0, r, at, a.length);
-                    at += a.length;
-                }
-                results.add(r);
-            }
+            results.add(products(new GemmEngine(p), 37, 100, 301, 7));
         }
         for (int t = 1; t < results.size(); t++) {
-            float[] a = results.get(0);
-            float[] b = results.get(t);
-            assertEquals(a.length, b.length);
-            for (int i = 0; i < a.length; i++) {
-                assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
-                        "element " + i + " differs between 1 and " + (t + 1) + " threads");
+            for (int k = 0; k < results.get(0).length; k++) {
+                float[] a = results.get(0)[k];
+                float[] b = results.get(t)[k];
+                assertEquals(a.length, b.length);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+                            "product " + k + ", element " + i + " differs between 1 and " + (t + 1) + " threads");
+                }
             }
         }
     }
