@@ -319,7 +319,8 @@ class TrainingSessionTest {
                 assertThrows(IllegalArgumentException.class, () -> s.step(new int[7], new int[8], 1e-3f));
                 int[] bad = new int[8];
                 bad[3] = 17;
-                assertThrows(IllegalArgumentException.class, () -> s.step(bad, new int[8], 1e-3f));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.step(bad, new int[8], 1e-3f));
+                assertTrue(e.getMessage().contains("input token id 17 at position 3"), e.getMessage());
             }
         }
     }
