@@ -719,9 +719,10 @@ final class VectorKernels {
     }
 
     /**
-     * x[xOff, xOff + n) . y[yOff, yOff + n), eight vectors per step: more loads in flight per
-     * row than four (a 768-long row is 12 steps), which raised the decode GEMV from about 0.7 to
-     * 0.9 of the read bandwidth in an interleaved comparison (docs/benchmarks.md).
+     * x[xOff, xOff + n) . y[yOff, yOff + n), eight vectors per step (more loads in flight per row
+     * than four; on an AVX2 host that raised the one-row-at-a-time decode product from about 0.7 to
+     * 0.9 of the read bandwidth). The decode product now goes eight rows at a time ({@code dot8})
+     * and uses this for the rows left over; the decode attention uses it per head.
      */
     static float dot(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
