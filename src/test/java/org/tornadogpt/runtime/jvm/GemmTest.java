@@ -363,6 +363,18 @@ class GemmTest {
                 assertEquals(0, own.sharedJobs(), "sharedAMax(0) turns the shared A path off");
             }
         }
+        // every register tile (panels of 4 or 6 rows), not only the one this machine picks
+        for (GemmEngine.Kernel k : GemmEngine.Kernel.values()) {
+            GemmEngine shared = new GemmEngine(pool2, k, 16, 8, 40, 64);
+            GemmEngine own = new GemmEngine(pool2, k, 16, 8, 40, 64).sharedAMax(0);
+            float[][] a = products(shared, 37, 72, 301, 800 + k.ordinal());
+            float[][] b = products(own, 37, 72, 301, 800 + k.ordinal());
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(java.util.Arrays.equals(a[i], b[i]), "product " + i + " kernel " + k);
+            }
+            checkShape(shared, 37, 72, 301, true, 810 + k.ordinal());
+            assertTrue(shared.sharedJobs() > 0, "the shared A path ran with " + k);
+        }
     }
 
     /** Forward, backwardInput and backwardWeight (with bias) on fixed random operands; the three outputs. */
