@@ -132,11 +132,12 @@ public final class GemmEngine implements JvmParallel.Task {
     public static final int DEFAULT_KC_DEEP = Integer.getInteger("tornadogpt.gemm.kcdeep", 768);
     /**
      * Largest A (floats, rows rounded up to the tile) that is packed once per product into a buffer
-     * all workers read, instead of by each worker for its own part (see {@link #launch}); 0 turns
-     * this off. 4M floats (16 MB) covers every product of GPT-2 124M at B*T = 1024 except the LM
-     * head's two backward products, whose A is the 50257-wide logits gradient.
+     * all workers read, instead of by each worker for its own part (see {@link #launch}). 4M floats
+     * (16 MB) covers every product of GPT-2 124M at B*T = 1024 except the LM head's two backward
+     * products, whose A is the 50257-wide logits gradient. {@code -Dtornadogpt.gemm.sharedA=N}
+     * overrides it for new engines; 0 turns this off.
      */
-    public static final long DEFAULT_SHARED_A_MAX = Long.getLong("tornadogpt.gemm.sharedA", 1L << 22);
+    public static final long DEFAULT_SHARED_A_MAX = 1L << 22;
 
     private final JvmParallel pool;
     private final Kernel kernel;
@@ -155,7 +156,7 @@ public final class GemmEngine implements JvmParallel.Task {
     private final float[][] rowBuf; // per-worker staging rows for the packing routines
     private final MemorySegment zeroRow; // nrT zeros: what a tile is added to where C is overwritten without bias
     private final MemorySegment[] scratch; // per-worker register-tile-sized scratch for ragged edges
-    private long sharedAMax = DEFAULT_SHARED_A_MAX;
+    private long sharedAMax = sharedAMaxProperty();
     private float[] aShared = new float[0]; // A packed once for all workers; grows to the largest product's A
     private boolean sharedCur; // the current job reads aShared
     private int mPadCur; // rows of aShared, a multiple of mrT
@@ -234,6 +235,24 @@ public final class GemmEngine implements JvmParallel.Task {
             rowBuf[i] = new float[Math.max(Math.max(mrT, GROUP) * this.kcDeep, mcBlock)];
             scratch[i] = Arena.ofAuto().allocate((long) mrT * nrT * Float.BYTES, 64);
         }
+    }
+
+    /** {@code -Dtornadogpt.gemm.sharedA} (floats, 0 or more), else {@link #DEFAULT_SHARED_A_MAX}. */
+    static long sharedAMaxProperty() {
+        String v = System.getProperty("tornadogpt.gemm.sharedA");
+        if (v == null) {
+            return DEFAULT_SHARED_A_MAX;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Dtornadogpt.gemm.sharedA=" + v
+                + ": expected the largest A in floats to pack once for all workers, 0 or more (0 turns it off)");
     }
 
     /** Sets the largest A packed once for all workers (floats; 0: never), for tests and benchmarks. */

@@ -328,6 +328,28 @@ class GemmTest {
     }
 
     @Test
+    void badSharedAPropertyNamesTheProperty() {
+        for (String bad : new String[] {"lots", "-1", "1.5"}) {
+            System.setProperty("tornadogpt.gemm.sharedA", bad);
+            try {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmEngine(pool2));
+                assertTrue(e.getMessage().startsWith("-Dtornadogpt.gemm.sharedA=" + bad + ": "), e.getMessage());
+            } finally {
+                System.clearProperty("tornadogpt.gemm.sharedA");
+            }
+        }
+        System.setProperty("tornadogpt.gemm.sharedA", "0");
+        try {
+            GemmEngine off = new GemmEngine(pool2);
+            checkShape(off, 37, 72, 301, true, 900);
+            assertEquals(0, off.sharedJobs(), "-Dtornadogpt.gemm.sharedA=0 turns the shared A path off");
+        } finally {
+            System.clearProperty("tornadogpt.gemm.sharedA");
+        }
+        assertEquals(GemmEngine.DEFAULT_SHARED_A_MAX, GemmEngine.sharedAMaxProperty());
+    }
+
+    @Test
     void deepSingleSliceBlocking() {
         // K in (kc, kcDeep] runs as one slice with fewer rows per A block; deeper K falls back to kc slices
         for (JvmParallel p : List.of(pool1, pool2)) {
