@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,7 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
  *       training run reproduces the uninterrupted one bit for bit, and the JIT state differs
  *       between them): only lanewise add, mul, fma, div, sqrt, min/max, integer and bitwise
- *       ops and conversions. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another
+ *       ops and conversions, and lane permutations by constant shuffles. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another
  *       order than the Java fallback; sums here add the lanes in index order) and not
  *       the {@code EXP}/{@code TANH} operators (SVML and the fallback differ in the last bit: exp
  *       and tanh are polynomials built from basic operations, with scalar twins for loop tails).</li>
@@ -649,32 +650,69 @@ final class VectorKernels {
      * Memory-bound: each weight row is read once (and reused from L1/L2 for the other input rows).
      * Eight weight rows go at a time, one accumulator each, so that eight streams are in flight:
      * one row at a time (a dot product with eight accumulators) reached 0.43 of a plain sum's read
-     * bandwidth on a 2-core AVX-512 machine, eight rows 0.8 (docs/benchmarks.md, session 8).
+     * bandwidth on a 2-core AVX-512 machine, eight consecutive rows 0.8 (docs/benchmarks.md,
+     * session 8). The eight rows are spread: the range is cut into eight equal runs of rows and
+     * step j takes row j of each run, so each of the eight streams reads its run from start to end
+     * instead of starting afresh every 8 rows (rows of 768 floats are 48 cache lines); 4-9% faster
+     * in a whole decode's products (session 9). Each row's sum is the same whatever rows it is
+     * grouped with, so the bits do not depend on the range. The last (o1 - o0) % 8 rows use
+     * {@link #dot}.
      */
     static void gemv(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
                      MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1) {
-        int o = o0;
-        for (; o <= o1 - 8; o += 8) {
+        int run = (o1 - o0) / 8;
+        long ld = (long) run * C;
+        for (int j = 0; j < run; j++) {
+            int o = o0 + j;
             long wr = wOff + (long) o * C;
-            for (int i = 0; i < n; i++) dot8(out, outOff + (long) i * OC + o, inp, inpOff + (long) i * C, w, wr, C, bias, bOff + o);
+            for (int i = 0; i < n; i++) dot8(out, outOff + (long) i * OC + o, run, inp, inpOff + (long) i * C, w, wr, ld, C, bias, bOff + o);
         }
-        for (; o < o1; o++) {
+        for (int o = o0 + 8 * run; o < o1; o++) {
             float b = bias == null ? 0f : get(bias, bOff + o);
             long wr = wOff + (long) o * C;
             for (int i = 0; i < n; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
         }
     }
 
+    // the lane sums of dot8 as a tree over the eight accumulators (when L is 8 or 16): lanes are
+    // moved by constant shuffles that swap groups of h lanes, and chosen by bit masks (no vector
+    // masks, see the class comment)
+    private static final boolean TREE = L == 8 || L == 16;
+    private static final int HA = Math.max(1, L / 2), HB = Math.max(1, L / 4), HC = Math.max(1, L / 8);
+    private static final VectorShuffle<Float> SWAP_A = swap(HA), SWAP_B = swap(HB), SWAP_C = swap(HC), SWAP_1 = swap(1);
+    private static final IntVector HI_A = laneBit(HA), HI_B = laneBit(HB), HI_C = laneBit(HC);
+    private static final IntVector LO_A = HI_A.not(), LO_B = HI_B.not(), LO_C = HI_C.not();
+
+    private static VectorShuffle<Float> swap(int h) {
+        return VectorShuffle.fromOp(S, i -> i ^ h);
+    }
+
+    /** -1 in the lanes whose index has bit h set, 0 in the others. */
+    private static IntVector laneBit(int h) {
+        return IntVector.zero(IS).addIndex(1).lanewise(VectorOperators.AND, h).compare(VectorOperators.NE, 0).toVector().reinterpretAsInts();
+    }
+
+    /** The lane of the tree's result that holds the sum of accumulator r. */
+    private static int treeLane(int r) {
+        return ((r & 1) != 0 ? HA : 0) | ((r & 2) != 0 ? HB : 0) | ((r & 4) != 0 ? HC : 0);
+    }
+
+    private static final int LANE_OF_0 = treeLane(0), LANE_OF_1 = treeLane(1), LANE_OF_2 = treeLane(2), LANE_OF_3 = treeLane(3);
+    private static final int LANE_OF_4 = treeLane(4), LANE_OF_5 = treeLane(5), LANE_OF_6 = treeLane(6), LANE_OF_7 = treeLane(7);
+
     /**
-     * out[oOff + r] = bias[bOff + r] (or 0) + x[xOff, xOff + n) . y[yOff + r*n, yOff + (r+1)*n) for
-     * r &lt; 8: eight consecutive rows of y, one accumulator each; each row's lanes are summed in a
-     * fixed order, as in {@link #dot}, so interpreted and compiled code give the same bits.
+     * out[oOff + r*os] = bias[bOff + r*os] (or 0) + x[xOff, xOff + n) . y[yOff + r*ld, yOff + r*ld + n)
+     * for r &lt; 8: eight rows of y, one accumulator each. The lanes of the eight accumulators are
+     * summed together as a tree (pairs of lanes, then pairs of pairs, in a fixed order; with 16
+     * lanes 30 vector operations instead of 128 lane extractions), otherwise in index order; either
+     * way a row's sum depends only on its own lanes, and interpreted and compiled code give the
+     * same bits.
      */
-    private static void dot8(MemorySegment out, long oOff, MemorySegment x, long xOff, MemorySegment y, long yOff, int n,
-                             MemorySegment bias, long bOff) {
+    private static void dot8(MemorySegment out, long oOff, long os, MemorySegment x, long xOff, MemorySegment y, long yOff,
+                             long ld, int n, MemorySegment bias, long bOff) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
-        final long row = (long) n * Float.BYTES;
+        final long row = ld * Float.BYTES;
         int c = 0;
         for (; c <= n - L; c += L) {
             FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + c) * Float.BYTES, NO);
@@ -688,27 +726,59 @@ final class VectorKernels {
             a6 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 6 * row, NO), a6);
             a7 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 7 * row, NO), a7);
         }
-        // each row's lanes in a fixed order (no vector leaves this method: a call that is not
-        // inlined would box it)
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            s0 += a0.lane(lane);
-            s1 += a1.lane(lane);
-            s2 += a2.lane(lane);
-            s3 += a3.lane(lane);
-            s4 += a4.lane(lane);
-            s5 += a5.lane(lane);
-            s6 += a6.lane(lane);
-            s7 += a7.lane(lane);
+        // no vector leaves this method: a call that is not inlined would box it
+        float s0, s1, s2, s3, s4, s5, s6, s7;
+        if (TREE) {
+            FloatVector z = FloatVector.zero(S);
+            // level A: lanes i and i^HA summed; accumulator 2k in the lanes without bit HA, 2k+1 in those with it
+            FloatVector p = z.add(a0), q = z.add(a1);
+            FloatVector u01 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = z.add(a2);
+            q = z.add(a3);
+            FloatVector u23 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = z.add(a4);
+            q = z.add(a5);
+            FloatVector u45 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = z.add(a6);
+            q = z.add(a7);
+            FloatVector u67 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            // level B: accumulators 0-1 and 2-3 (4-5 and 6-7) share a vector, told apart by bit HB
+            FloatVector v0 = u01.add(u01.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u23.add(u23.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
+            FloatVector v1 = u45.add(u45.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u67.add(u67.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
+            // level C: all eight, told apart by bit HC
+            FloatVector t = v0.add(v0.rearrange(SWAP_C)).reinterpretAsInts().and(LO_C).or(v1.add(v1.rearrange(SWAP_C)).reinterpretAsInts().and(HI_C)).reinterpretAsFloats();
+            if (L == 16) t = t.add(t.rearrange(SWAP_1)); // the two lanes left per accumulator
+            s0 = t.lane(LANE_OF_0);
+            s1 = t.lane(LANE_OF_1);
+            s2 = t.lane(LANE_OF_2);
+            s3 = t.lane(LANE_OF_3);
+            s4 = t.lane(LANE_OF_4);
+            s5 = t.lane(LANE_OF_5);
+            s6 = t.lane(LANE_OF_6);
+            s7 = t.lane(LANE_OF_7);
+        } else {
+            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0f;
+            FloatVector z = FloatVector.zero(S);
+            FloatVector b0 = z.add(a0), b1 = z.add(a1), b2 = z.add(a2), b3 = z.add(a3), b4 = z.add(a4), b5 = z.add(a5), b6 = z.add(a6), b7 = z.add(a7);
+            for (int lane = 0; lane < L; lane++) {
+                s0 += b0.lane(lane);
+                s1 += b1.lane(lane);
+                s2 += b2.lane(lane);
+                s3 += b3.lane(lane);
+                s4 += b4.lane(lane);
+                s5 += b5.lane(lane);
+                s6 += b6.lane(lane);
+                s7 += b7.lane(lane);
+            }
         }
         storeRow(out, oOff, s0, x, xOff, y, yOff, n, c, bias, bOff);
-        storeRow(out, oOff + 1, s1, x, xOff, y, yOff + n, n, c, bias, bOff + 1);
-        storeRow(out, oOff + 2, s2, x, xOff, y, yOff + 2L * n, n, c, bias, bOff + 2);
-        storeRow(out, oOff + 3, s3, x, xOff, y, yOff + 3L * n, n, c, bias, bOff + 3);
-        storeRow(out, oOff + 4, s4, x, xOff, y, yOff + 4L * n, n, c, bias, bOff + 4);
-        storeRow(out, oOff + 5, s5, x, xOff, y, yOff + 5L * n, n, c, bias, bOff + 5);
-        storeRow(out, oOff + 6, s6, x, xOff, y, yOff + 6L * n, n, c, bias, bOff + 6);
-        storeRow(out, oOff + 7, s7, x, xOff, y, yOff + 7L * n, n, c, bias, bOff + 7);
+        storeRow(out, oOff + os, s1, x, xOff, y, yOff + ld, n, c, bias, bOff + os);
+        storeRow(out, oOff + 2 * os, s2, x, xOff, y, yOff + 2 * ld, n, c, bias, bOff + 2 * os);
+        storeRow(out, oOff + 3 * os, s3, x, xOff, y, yOff + 3 * ld, n, c, bias, bOff + 3 * os);
+        storeRow(out, oOff + 4 * os, s4, x, xOff, y, yOff + 4 * ld, n, c, bias, bOff + 4 * os);
+        storeRow(out, oOff + 5 * os, s5, x, xOff, y, yOff + 5 * ld, n, c, bias, bOff + 5 * os);
+        storeRow(out, oOff + 6 * os, s6, x, xOff, y, yOff + 6 * ld, n, c, bias, bOff + 6 * os);
+        storeRow(out, oOff + 7 * os, s7, x, xOff, y, yOff + 7 * ld, n, c, bias, bOff + 7 * os);
     }
 
     /** out[o] = bias (or 0) + s + the scalar tail x[c..n) . y[c..n). */
