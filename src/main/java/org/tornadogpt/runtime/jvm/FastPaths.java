@@ -17,8 +17,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * portable kernel runs). Everything runs on one {@link JvmParallel} pool: the GEMM engine's and the
  * fast paths' parallel loops use the same threads, one launch at a time.
  *
- * <p>Recognised: the matrix products (forward: packed GEMM, or a matrix-vector product for up to
- * {@link #GEMV_ROWS} rows; input, weight and bias gradients), attention forward and both backward
+ * <p>Recognised: the matrix products (forward: packed GEMM, a matrix-vector product for up to
+ * {@link #GEMV_ROWS} rows, a four-by-four dot-product kernel for up to {@link #FEW_ROWS}; input,
+ * weight and bias gradients), attention forward and both backward
  * parts, softmax + cross-entropy and its backward, layer norm forward
  * and both backward parts, GELU forward and backward, residual additions and dropout, the
  * embedding and its two gradients, gradient zeroing, the gradient-norm partial sums and AdamW.
@@ -30,6 +31,14 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class FastPaths {
     /** Forward products with at most this many rows use the matrix-vector kernel (decode). */
     static final int GEMV_ROWS = 4;
+    /**
+     * Forward products with more rows, up to this many, use the four-by-four kernel of
+     * {@code VectorKernels.fewRows} (a prompt's prefill) instead of the packed GEMM, which packs
+     * all of B for them: at 16 rows on 2 threads 95-200 against 56-87 GFLOP/s, at 32 rows 161
+     * against 139, at 64 rows the GEMM is ahead (docs/benchmarks.md, session 9). The kernel keeps
+     * 24 vectors in registers, so it is used only where there are 32 of them (AVX-512).
+     */
+    static final int FEW_ROWS = VectorKernels.L >= 16 ? 32 : GEMV_ROWS;
 
     private final JvmParallel pool;
     private final GemmEngine gemm;
@@ -187,14 +196,17 @@ public final class FastPaths {
         int n = count / OC;
         MemorySegment bias = bOff >= 0 ? p : null;
         long bo = Math.max(0, bOff);
-        if (n <= GEMV_ROWS) {
-            // chunks of whole 8-row blocks (gemv's unit), small enough that the 768-row products
-            // still make four chunks per worker: with 256-row chunks they made three, so one of two
-            // workers read twice what the other did
+        if (n <= FEW_ROWS) {
+            // chunks that start at multiples of 8 (so the rows left over from gemv's eight runs
+            // are the last OC % 8 on any number of threads), small enough that the 768-row
+            // products still make four chunks per worker: with 256-row chunks they made three, so
+            // one of two workers read twice what the other did
+            boolean one = n <= GEMV_ROWS;
             return new Ranged(OC, 64, 8) {
                 @Override
                 void range(int from, int to, int worker) {
-                    VectorKernels.gemv(out, outOff, inp, inpOff, p, wOff, bias, bo, n, C, OC, from, to);
+                    if (one) VectorKernels.gemv(out, outOff, inp, inpOff, p, wOff, bias, bo, n, C, OC, from, to, scratch[worker]);
+                    else VectorKernels.fewRows(out, outOff, inp, inpOff, p, wOff, bias, bo, n, C, OC, from, to, scratch[worker]);
                 }
             };
         }

@@ -659,24 +659,54 @@ final class VectorKernels {
      * {@link #dot}.
      */
     static void gemv(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
-                     MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1) {
+                     MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1, float[] scratch) {
         int run = (o1 - o0) / 8;
         long ld = (long) run * C;
         for (int j = 0; j < run; j++) {
             int o = o0 + j;
             long wr = wOff + (long) o * C;
-            for (int i = 0; i < n; i++) dot8(out, outOff + (long) i * OC + o, run, inp, inpOff + (long) i * C, w, wr, ld, C, bias, bOff + o);
+            for (int i = 0; i < n; i++)
+                dot8(out, outOff + (long) i * OC + o, run, inp, inpOff + (long) i * C, w, wr, ld, C, bias, bOff + o, scratch);
         }
-        for (int o = o0 + 8 * run; o < o1; o++) {
+        leftoverRows(out, outOff, inp, inpOff, w, wOff, bias, bOff, 0, n, C, OC, o0 + 8 * run, o1);
+    }
+
+    /** out[i, o] = bias[o] + inp[i, :] . w[o, :] with {@link #dot}, for input rows [i0, i1) and columns [o0, o1). */
+    private static void leftoverRows(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
+                                     MemorySegment bias, long bOff, int i0, int i1, int C, int OC, int o0, int o1) {
+        for (int o = o0; o < o1; o++) {
             float b = bias == null ? 0f : get(bias, bOff + o);
             long wr = wOff + (long) o * C;
-            for (int i = 0; i < n; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
+            for (int i = i0; i < i1; i++) set(out, outOff + (long) i * OC + o, dot(inp, inpOff + (long) i * C, w, wr, C) + b);
         }
     }
 
-    // the lane sums of dot8 as a tree over the eight accumulators (when L is 8 or 16): lanes are
-    // moved by constant shuffles that swap groups of h lanes, and chosen by bit masks (no vector
-    // masks, see the class comment)
+    /**
+     * {@link #gemv} for more input rows (a prompt's prefill): four weight rows times four input
+     * rows per step, sixteen accumulators, so each weight vector loaded serves four rows and each
+     * input vector four weight rows (eight loads per sixteen multiply-adds). The four weight rows
+     * come from four runs of the range, as in gemv, and stay in L1 while the groups of four input
+     * rows go by. Input rows past the last multiple of 4 use {@link #dot}. Same bits on any
+     * range: a sum depends only on its own accumulator.
+     */
+    static void fewRows(MemorySegment out, long outOff, MemorySegment inp, long inpOff, MemorySegment w, long wOff,
+                        MemorySegment bias, long bOff, int n, int C, int OC, int o0, int o1, float[] scratch) {
+        int run = (o1 - o0) / 4, n4 = n / 4 * 4;
+        long ld = (long) run * C;
+        for (int j = 0; j < run; j++) {
+            int o = o0 + j;
+            long wr = wOff + (long) o * C;
+            for (int i = 0; i < n4; i += 4)
+                dot4x4(out, outOff + (long) i * OC + o, OC, run, inp, inpOff + (long) i * C, w, wr, ld, C, bias, bOff + o, scratch);
+            for (int r = 0; r < 4; r++)
+                leftoverRows(out, outOff, inp, inpOff, w, wOff, bias, bOff, n4, n, C, OC, o + r * run, o + r * run + 1);
+        }
+        leftoverRows(out, outOff, inp, inpOff, w, wOff, bias, bOff, 0, n, C, OC, o0 + 4 * run, o1);
+    }
+
+    // the lane sums of eight vectors as a tree (when L is 8 or 16): lanes are moved by constant
+    // shuffles that swap groups of h lanes, and chosen by bit masks (no vector masks, see the
+    // class comment)
     private static final boolean TREE = L == 8 || L == 16;
     private static final int HA = Math.max(1, L / 2), HB = Math.max(1, L / 4), HC = Math.max(1, L / 8);
     private static final VectorShuffle<Float> SWAP_A = swap(HA), SWAP_B = swap(HB), SWAP_C = swap(HC), SWAP_1 = swap(1);
@@ -692,7 +722,7 @@ final class VectorKernels {
         return IntVector.zero(IS).addIndex(1).lanewise(VectorOperators.AND, h).compare(VectorOperators.NE, 0).toVector().reinterpretAsInts();
     }
 
-    /** The lane of the tree's result that holds the sum of accumulator r. */
+    /** The lane of the tree's result that holds the sum of vector r. */
     private static int treeLane(int r) {
         return ((r & 1) != 0 ? HA : 0) | ((r & 2) != 0 ? HB : 0) | ((r & 4) != 0 ? HC : 0);
     }
@@ -701,15 +731,71 @@ final class VectorKernels {
     private static final int LANE_OF_4 = treeLane(4), LANE_OF_5 = treeLane(5), LANE_OF_6 = treeLane(6), LANE_OF_7 = treeLane(7);
 
     /**
+     * a[off + r] = the sum of the lanes of the vector a[off + r*L, off + (r+1)*L), for r &lt; 8. With
+     * 8 or 16 lanes the eight are summed together as a tree (pairs of lanes, then pairs of pairs,
+     * in a fixed order; with 16 lanes 30 vector operations instead of 128 lane extractions),
+     * otherwise each in index order. Either way a sum depends only on its own vector's lanes, and
+     * interpreted and compiled code give the same bits. The accumulators of {@link #dot8} and
+     * {@link #dot4x4} come here through their per-worker scratch (no vector crosses a call).
+     */
+    static void laneSums8(float[] a, int off) {
+        float s0, s1, s2, s3, s4, s5, s6, s7;
+        if (TREE) {
+            // level A: lanes i and i^HA summed; vector 2k in the lanes without bit HA, 2k+1 in those with it
+            FloatVector p = FloatVector.fromArray(S, a, off), q = FloatVector.fromArray(S, a, off + L);
+            FloatVector u01 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = FloatVector.fromArray(S, a, off + 2 * L);
+            q = FloatVector.fromArray(S, a, off + 3 * L);
+            FloatVector u23 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = FloatVector.fromArray(S, a, off + 4 * L);
+            q = FloatVector.fromArray(S, a, off + 5 * L);
+            FloatVector u45 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            p = FloatVector.fromArray(S, a, off + 6 * L);
+            q = FloatVector.fromArray(S, a, off + 7 * L);
+            FloatVector u67 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
+            // level B: vectors 0-1 and 2-3 (4-5 and 6-7) share a vector, told apart by bit HB
+            FloatVector v0 = u01.add(u01.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u23.add(u23.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
+            FloatVector v1 = u45.add(u45.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u67.add(u67.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
+            // level C: all eight, told apart by bit HC
+            FloatVector t = v0.add(v0.rearrange(SWAP_C)).reinterpretAsInts().and(LO_C).or(v1.add(v1.rearrange(SWAP_C)).reinterpretAsInts().and(HI_C)).reinterpretAsFloats();
+            if (L == 16) t = t.add(t.rearrange(SWAP_1)); // the two lanes left per vector
+            s0 = t.lane(LANE_OF_0);
+            s1 = t.lane(LANE_OF_1);
+            s2 = t.lane(LANE_OF_2);
+            s3 = t.lane(LANE_OF_3);
+            s4 = t.lane(LANE_OF_4);
+            s5 = t.lane(LANE_OF_5);
+            s6 = t.lane(LANE_OF_6);
+            s7 = t.lane(LANE_OF_7);
+        } else {
+            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0f;
+            for (int lane = 0; lane < L; lane++) {
+                s0 += a[off + lane];
+                s1 += a[off + L + lane];
+                s2 += a[off + 2 * L + lane];
+                s3 += a[off + 3 * L + lane];
+                s4 += a[off + 4 * L + lane];
+                s5 += a[off + 5 * L + lane];
+                s6 += a[off + 6 * L + lane];
+                s7 += a[off + 7 * L + lane];
+            }
+        }
+        a[off] = s0;
+        a[off + 1] = s1;
+        a[off + 2] = s2;
+        a[off + 3] = s3;
+        a[off + 4] = s4;
+        a[off + 5] = s5;
+        a[off + 6] = s6;
+        a[off + 7] = s7;
+    }
+
+    /**
      * out[oOff + r*os] = bias[bOff + r*os] (or 0) + x[xOff, xOff + n) . y[yOff + r*ld, yOff + r*ld + n)
-     * for r &lt; 8: eight rows of y, one accumulator each. The lanes of the eight accumulators are
-     * summed together as a tree (pairs of lanes, then pairs of pairs, in a fixed order; with 16
-     * lanes 30 vector operations instead of 128 lane extractions), otherwise in index order; either
-     * way a row's sum depends only on its own lanes, and interpreted and compiled code give the
-     * same bits.
+     * for r &lt; 8: eight rows of y, one accumulator each, lanes summed by {@link #laneSums8}.
      */
     private static void dot8(MemorySegment out, long oOff, long os, MemorySegment x, long xOff, MemorySegment y, long yOff,
-                             long ld, int n, MemorySegment bias, long bOff) {
+                             long ld, int n, MemorySegment bias, long bOff, float[] scratch) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         final long row = ld * Float.BYTES;
@@ -726,59 +812,79 @@ final class VectorKernels {
             a6 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 6 * row, NO), a6);
             a7 = xv.fma(FloatVector.fromMemorySegment(S, y, yc + 7 * row, NO), a7);
         }
-        // no vector leaves this method: a call that is not inlined would box it
-        float s0, s1, s2, s3, s4, s5, s6, s7;
-        if (TREE) {
-            FloatVector z = FloatVector.zero(S);
-            // level A: lanes i and i^HA summed; accumulator 2k in the lanes without bit HA, 2k+1 in those with it
-            FloatVector p = z.add(a0), q = z.add(a1);
-            FloatVector u01 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
-            p = z.add(a2);
-            q = z.add(a3);
-            FloatVector u23 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
-            p = z.add(a4);
-            q = z.add(a5);
-            FloatVector u45 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
-            p = z.add(a6);
-            q = z.add(a7);
-            FloatVector u67 = p.add(p.rearrange(SWAP_A)).reinterpretAsInts().and(LO_A).or(q.add(q.rearrange(SWAP_A)).reinterpretAsInts().and(HI_A)).reinterpretAsFloats();
-            // level B: accumulators 0-1 and 2-3 (4-5 and 6-7) share a vector, told apart by bit HB
-            FloatVector v0 = u01.add(u01.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u23.add(u23.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
-            FloatVector v1 = u45.add(u45.rearrange(SWAP_B)).reinterpretAsInts().and(LO_B).or(u67.add(u67.rearrange(SWAP_B)).reinterpretAsInts().and(HI_B)).reinterpretAsFloats();
-            // level C: all eight, told apart by bit HC
-            FloatVector t = v0.add(v0.rearrange(SWAP_C)).reinterpretAsInts().and(LO_C).or(v1.add(v1.rearrange(SWAP_C)).reinterpretAsInts().and(HI_C)).reinterpretAsFloats();
-            if (L == 16) t = t.add(t.rearrange(SWAP_1)); // the two lanes left per accumulator
-            s0 = t.lane(LANE_OF_0);
-            s1 = t.lane(LANE_OF_1);
-            s2 = t.lane(LANE_OF_2);
-            s3 = t.lane(LANE_OF_3);
-            s4 = t.lane(LANE_OF_4);
-            s5 = t.lane(LANE_OF_5);
-            s6 = t.lane(LANE_OF_6);
-            s7 = t.lane(LANE_OF_7);
-        } else {
-            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0f;
-            FloatVector z = FloatVector.zero(S);
-            FloatVector b0 = z.add(a0), b1 = z.add(a1), b2 = z.add(a2), b3 = z.add(a3), b4 = z.add(a4), b5 = z.add(a5), b6 = z.add(a6), b7 = z.add(a7);
-            for (int lane = 0; lane < L; lane++) {
-                s0 += b0.lane(lane);
-                s1 += b1.lane(lane);
-                s2 += b2.lane(lane);
-                s3 += b3.lane(lane);
-                s4 += b4.lane(lane);
-                s5 += b5.lane(lane);
-                s6 += b6.lane(lane);
-                s7 += b7.lane(lane);
-            }
+        FloatVector z = FloatVector.zero(S);
+        z.add(a0).intoArray(scratch, 0);
+        z.add(a1).intoArray(scratch, L);
+        z.add(a2).intoArray(scratch, 2 * L);
+        z.add(a3).intoArray(scratch, 3 * L);
+        z.add(a4).intoArray(scratch, 4 * L);
+        z.add(a5).intoArray(scratch, 5 * L);
+        z.add(a6).intoArray(scratch, 6 * L);
+        z.add(a7).intoArray(scratch, 7 * L);
+        laneSums8(scratch, 0);
+        for (int r = 0; r < 8; r++) storeRow(out, oOff + r * os, scratch[r], x, xOff, y, yOff + r * ld, n, c, bias, bOff + r * os);
+    }
+
+    /**
+     * out[oOff + i*ors + r*os] = bias[bOff + r*os] (or 0) + x[xOff + i*n, +n) . y[yOff + r*ld, +n)
+     * for i, r &lt; 4: four input rows (n apart) times four rows of y, sixteen accumulators.
+     */
+    private static void dot4x4(MemorySegment out, long oOff, long ors, long os, MemorySegment x, long xOff, MemorySegment y,
+                               long yOff, long ld, int n, MemorySegment bias, long bOff, float[] scratch) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
+        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+        final long row = ld * Float.BYTES, xrow = (long) n * Float.BYTES;
+        int c = 0;
+        for (; c <= n - L; c += L) {
+            long yc = (yOff + c) * Float.BYTES, xc = (xOff + c) * Float.BYTES;
+            FloatVector w0 = FloatVector.fromMemorySegment(S, y, yc, NO), w1 = FloatVector.fromMemorySegment(S, y, yc + row, NO);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, y, yc + 2 * row, NO), w3 = FloatVector.fromMemorySegment(S, y, yc + 3 * row, NO);
+            FloatVector xv = FloatVector.fromMemorySegment(S, x, xc, NO);
+            a00 = xv.fma(w0, a00);
+            a01 = xv.fma(w1, a01);
+            a02 = xv.fma(w2, a02);
+            a03 = xv.fma(w3, a03);
+            xv = FloatVector.fromMemorySegment(S, x, xc + xrow, NO);
+            a10 = xv.fma(w0, a10);
+            a11 = xv.fma(w1, a11);
+            a12 = xv.fma(w2, a12);
+            a13 = xv.fma(w3, a13);
+            xv = FloatVector.fromMemorySegment(S, x, xc + 2 * xrow, NO);
+            a20 = xv.fma(w0, a20);
+            a21 = xv.fma(w1, a21);
+            a22 = xv.fma(w2, a22);
+            a23 = xv.fma(w3, a23);
+            xv = FloatVector.fromMemorySegment(S, x, xc + 3 * xrow, NO);
+            a30 = xv.fma(w0, a30);
+            a31 = xv.fma(w1, a31);
+            a32 = xv.fma(w2, a32);
+            a33 = xv.fma(w3, a33);
         }
-        storeRow(out, oOff, s0, x, xOff, y, yOff, n, c, bias, bOff);
-        storeRow(out, oOff + os, s1, x, xOff, y, yOff + ld, n, c, bias, bOff + os);
-        storeRow(out, oOff + 2 * os, s2, x, xOff, y, yOff + 2 * ld, n, c, bias, bOff + 2 * os);
-        storeRow(out, oOff + 3 * os, s3, x, xOff, y, yOff + 3 * ld, n, c, bias, bOff + 3 * os);
-        storeRow(out, oOff + 4 * os, s4, x, xOff, y, yOff + 4 * ld, n, c, bias, bOff + 4 * os);
-        storeRow(out, oOff + 5 * os, s5, x, xOff, y, yOff + 5 * ld, n, c, bias, bOff + 5 * os);
-        storeRow(out, oOff + 6 * os, s6, x, xOff, y, yOff + 6 * ld, n, c, bias, bOff + 6 * os);
-        storeRow(out, oOff + 7 * os, s7, x, xOff, y, yOff + 7 * ld, n, c, bias, bOff + 7 * os);
+        FloatVector z = FloatVector.zero(S);
+        z.add(a00).intoArray(scratch, 0);
+        z.add(a01).intoArray(scratch, L);
+        z.add(a02).intoArray(scratch, 2 * L);
+        z.add(a03).intoArray(scratch, 3 * L);
+        z.add(a10).intoArray(scratch, 4 * L);
+        z.add(a11).intoArray(scratch, 5 * L);
+        z.add(a12).intoArray(scratch, 6 * L);
+        z.add(a13).intoArray(scratch, 7 * L);
+        z.add(a20).intoArray(scratch, 8 * L);
+        z.add(a21).intoArray(scratch, 9 * L);
+        z.add(a22).intoArray(scratch, 10 * L);
+        z.add(a23).intoArray(scratch, 11 * L);
+        z.add(a30).intoArray(scratch, 12 * L);
+        z.add(a31).intoArray(scratch, 13 * L);
+        z.add(a32).intoArray(scratch, 14 * L);
+        z.add(a33).intoArray(scratch, 15 * L);
+        laneSums8(scratch, 0);
+        laneSums8(scratch, 8 * L);
+        for (int i = 0; i < 4; i++)
+            for (int r = 0; r < 4; r++)
+                storeRow(out, oOff + i * ors + r * os, scratch[(i / 2) * 8 * L + (i % 2) * 4 + r], x, xOff + (long) i * n, y, yOff + r * ld,
+                        n, c, bias, bOff + r * os);
     }
 
     /** out[o] = bias (or 0) + s + the scalar tail x[c..n) . y[c..n). */

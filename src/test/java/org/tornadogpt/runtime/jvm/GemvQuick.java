@@ -38,6 +38,7 @@ public final class GemvQuick {
         w.fill((byte) 1);
         x.fill((byte) 1);
         float[] sink = new float[threads];
+        float[][] scratch = new float[threads][VectorKernels.BLOCK];
         List<Double> gemv = new ArrayList<>(), sum = new ArrayList<>();
         try (JvmParallel pool = new JvmParallel(threads)) {
             for (int rep = 0; rep < 2 * (calls + 10); rep++) {
@@ -46,7 +47,7 @@ public final class GemvQuick {
                 pool.run((wk, ws) -> {
                     int o0 = (int) ((long) OC * wk / ws), o1 = (int) ((long) OC * (wk + 1) / ws);
                     if (!isSum) {
-                        VectorKernels.gemv(out, 0, x, 0, w, 0, null, 0, 1, C, OC, o0, o1);
+                        VectorKernels.gemv(out, 0, x, 0, w, 0, null, 0, 1, C, OC, o0, o1, scratch[wk]);
                         return;
                     }
                     sink[wk] = sum(w, (long) o0 * C, (long) o1 * C);
