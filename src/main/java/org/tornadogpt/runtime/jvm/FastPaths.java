@@ -538,7 +538,9 @@ public final class FastPaths {
     }
 
     // ------------------------------------------------------------------------------------------
-    // decoding one position against the KV cache: little work per launch, run on the caller
+    // decoding one position against the KV cache: the attention's launches split the heads over
+    // the pool (a layer's keys and values come from memory: the weights read since evict them);
+    // the cache store and the embedding are two row copies, run on the caller
     // ------------------------------------------------------------------------------------------
 
     // (first, count = NH*Tmax, att, qkv, qkvOff, keys, cacheOff, step, C, NH, Tmax)
@@ -549,12 +551,22 @@ public final class FastPaths {
         if (NH <= 0 || C % NH != 0 || count != NH * Tmax) return null;
         int hd = C / NH;
         float scale = 1f / (float) Math.sqrt((float) hd);
-        return () -> {
-            int pos = step.get(1);
-            for (int h = 0; h < NH; h++)
-                for (int t2 = 0; t2 <= pos; t2++)
-                    VectorKernels.set(att, (long) h * Tmax + t2,
-                            VectorKernels.dot(qkv, qkvOff + (long) h * hd, keys, cacheOff + (long) t2 * C + (long) h * hd, hd) * scale);
+        return new Ranged(NH, 1, 1) {
+            int n;
+
+            @Override
+            void prepare() {
+                n = step.get(1) + 1;
+            }
+
+            @Override
+            void range(int from, int to, int worker) {
+                for (int h = from; h < to; h++) {
+                    long r = (long) h * Tmax;
+                    VectorKernels.rowDots(att, r, qkv, qkvOff + (long) h * hd, keys, cacheOff + (long) h * hd, C, hd, n, scratch[worker]);
+                    VectorKernels.scale(att, r, n, scale);
+                }
+            }
         };
     }
 
@@ -563,13 +575,22 @@ public final class FastPaths {
         MemorySegment att = seg(a[2]);
         IntArray step = (IntArray) a[3];
         int Tmax = i(a[4]);
-        return () -> {
-            int n = step.get(1) + 1;
-            for (int h = 0; h < count; h++) {
-                long r = (long) h * Tmax;
-                float max = VectorKernels.max(att, r, n);
-                float sum = VectorKernels.expShifted(att, r, att, r, n, max, scratch[0]);
-                VectorKernels.scale(att, r, n, 1f / sum);
+        return new Ranged(count, 1, 1) {
+            int n;
+
+            @Override
+            void prepare() {
+                n = step.get(1) + 1;
+            }
+
+            @Override
+            void range(int from, int to, int worker) {
+                for (int h = from; h < to; h++) {
+                    long r = (long) h * Tmax;
+                    float max = VectorKernels.max(att, r, n);
+                    float sum = VectorKernels.expShifted(att, r, att, r, n, max, scratch[worker]);
+                    VectorKernels.scale(att, r, n, 1f / sum);
+                }
             }
         };
     }
@@ -581,10 +602,19 @@ public final class FastPaths {
         IntArray step = (IntArray) a[6];
         if (NH <= 0 || C % NH != 0 || count != C) return null;
         int hd = C / NH;
-        return () -> {
-            int n = step.get(1) + 1;
-            for (int h = 0; h < NH; h++)
-                VectorKernels.weightedRows(out, (long) h * hd, att, (long) h * Tmax, values, cacheOff + (long) h * hd, C, n, hd);
+        return new Ranged(NH, 1, 1) {
+            int n;
+
+            @Override
+            void prepare() {
+                n = step.get(1) + 1;
+            }
+
+            @Override
+            void range(int from, int to, int worker) {
+                for (int h = from; h < to; h++)
+                    VectorKernels.weightedRows(out, (long) h * hd, att, (long) h * Tmax, values, cacheOff + (long) h * hd, C, n, hd);
+            }
         };
     }
 

@@ -929,17 +929,49 @@ final class VectorKernels {
     }
 
     /**
+     * out[oOff + t] = x[xOff, xOff + n) . rows[rOff + t*ld, rOff + t*ld + n) for t &lt; count (the
+     * decode attention's scores of one head): eight rows at a time ({@link #dot8}, one load of x
+     * per eight rows and one lane-sum tree), the rest with {@link #dot}.
+     */
+    static void rowDots(MemorySegment out, long oOff, MemorySegment x, long xOff, MemorySegment rows, long rOff, long ld, int n,
+                        int count, float[] scratch) {
+        int t = 0;
+        for (; t <= count - 8; t += 8) dot8(out, oOff + t, 1, x, xOff, rows, rOff + t * ld, ld, n, null, 0, scratch);
+        for (; t < count; t++) set(out, oOff + t, dot(x, xOff, rows, rOff + t * ld, n));
+    }
+
+    /**
      * out[oOff + d] = sum_{t < n} p[pOff + t] * rows[rOff + t*ld + d] for d in [0, hd): a weighted
-     * sum of n rows (DecodeKernels.attentionValues for one head), t in order.
+     * sum of n rows (DecodeKernels.attentionValues for one head), t in order. Four vectors of d
+     * go together (four independent chains of multiply-adds, one broadcast of p[t] for them).
      */
     static void weightedRows(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n, int hd) {
         int d = 0;
+        for (; d <= hd - 4 * L; d += 4 * L) weightedRows4(out, oOff + d, p, pOff, rows, rOff + d, ld, n);
         for (; d <= hd - L; d += L) weightedRowsVector(out, oOff + d, p, pOff, rows, rOff + d, ld, n);
         for (; d < hd; d++) {
             float acc = 0f;
             for (int t = 0; t < n; t++) acc += get(p, pOff + t) * get(rows, rOff + (long) t * ld + d);
             set(out, oOff + d, acc);
         }
+    }
+
+    private static void weightedRows4(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        final long v = (long) L * Float.BYTES;
+        for (int t = 0; t < n; t++) {
+            FloatVector pt = FloatVector.broadcast(S, get(p, pOff + t));
+            long r = (rOff + (long) t * ld) * Float.BYTES;
+            a0 = pt.fma(FloatVector.fromMemorySegment(S, rows, r, NO), a0);
+            a1 = pt.fma(FloatVector.fromMemorySegment(S, rows, r + v, NO), a1);
+            a2 = pt.fma(FloatVector.fromMemorySegment(S, rows, r + 2 * v, NO), a2);
+            a3 = pt.fma(FloatVector.fromMemorySegment(S, rows, r + 3 * v, NO), a3);
+        }
+        FloatVector z = FloatVector.zero(S);
+        z.add(a0).intoMemorySegment(out, oOff * Float.BYTES, NO);
+        z.add(a1).intoMemorySegment(out, (oOff + L) * Float.BYTES, NO);
+        z.add(a2).intoMemorySegment(out, (oOff + 2 * L) * Float.BYTES, NO);
+        z.add(a3).intoMemorySegment(out, (oOff + 3 * L) * Float.BYTES, NO);
     }
 
     private static void weightedRowsVector(MemorySegment out, long oOff, MemorySegment p, long pOff, MemorySegment rows, long rOff, int ld, int n) {

@@ -259,7 +259,7 @@ class FastPathsTest {
     }
 
     @ParameterizedTest(name = "C={0} NH={1} Tmax={2} pos={3}")
-    @CsvSource({"72,6,37,0", "72,6,37,5", "72,6,37,36", "16,1,9,8", "128,2,40,17", "5,1,3,2"})
+    @CsvSource({"72,6,37,0", "72,6,37,5", "72,6,37,36", "16,1,9,8", "128,2,40,17", "5,1,3,2", "768,12,80,47"})
     void decode(int C, int NH, int Tmax, int pos) {
         int L = 2, layer = 1, co = layer * Tmax * C, V = 13;
         FloatArray att = random(NH * Tmax), qkv = random(3 + 3 * C), keys = random(L * Tmax * C), values = random(L * Tmax * C), out = random(C + 1);
