@@ -302,6 +302,43 @@ class TrainingSessionTest {
         }
     }
 
+    /**
+     * Only the accumulated parts of the gradient buffer are zeroed before a backward pass; the
+     * weight matrices are written by their products. Whatever the buffer held before (here NaN,
+     * which would spread through any sum that read it), the gradients must be the same bits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    void gradientsDoNotDependOnWhatTheGradientBufferHeldBefore(String name, GptConfig cfg, int B, int T) {
+        GptModel m = model(cfg, 5);
+        int[][] d = batch(cfg, B, T, 9);
+        try (Backend backend = new JvmBackend(2, true); TrainingSession s = new TrainingSession(m, backend, B, T, AdamWConfig.defaults(), 0f, 1)) {
+            s.gradients(d[0], d[1]);
+            s.syncToHost();
+            float[] clean = s.grads().toHeapArray();
+            s.grads().init(Float.NaN);
+            s.gradients(d[0], d[1]);
+            s.syncToHost();
+            float[] stale = s.grads().toHeapArray();
+            for (int i = 0; i < clean.length; i++)
+                assertEquals(Float.floatToRawIntBits(clean[i]), Float.floatToRawIntBits(stale[i]), name + ": gradient element " + i);
+        }
+    }
+
+    @Test
+    void gradientsZeroingLeavesOutExactlyTheWrittenMatrices() {
+        GptConfig cfg = new GptConfig(17, 9, 12, 3, 2, false, false); // untied: wte is accumulated, lm_head written
+        ParameterLayout p = new ParameterLayout(cfg);
+        int[][] gaps = org.tornadogpt.graphs.BackwardGraph.accumulated(p, cfg);
+        long zeroed = 0;
+        for (int[] g : gaps) zeroed += g[1];
+        int C = cfg.embDim(), V = cfg.vocabSize();
+        long matrices = (long) V * C + cfg.nLayers() * 12L * C * C;
+        assertEquals(p.size() - matrices, zeroed);
+        assertEquals(p.wte(), gaps[0][0]);
+        assertTrue(gaps[0][1] >= V * C, "wte of an untied model is accumulated, so zeroed");
+    }
+
     @Test
     void memoryFormulaOfGpt2At2x256IsAsDocumented() {
         long bytes = TrainingSession.memoryBytes(GptConfig.GPT2_124M, 2, 256);
