@@ -76,7 +76,7 @@ public final class TrainingSession implements AutoCloseable {
         this.tb = new TrainingBuffers(model.layout());
         this.forward = ForwardGraph.buildTraining(model, acts, tb.ints);
         this.backward = BackwardGraph.build(model, acts, gacts, tb, forward);
-        this.update = OptimizerGraph.build(model, tb, forward, backward);
+        this.update = OptimizerGraph.build(model, tb, forward, backward, opt.maxGradNorm() > 0);
     }
 
     /**
@@ -139,11 +139,22 @@ public final class TrainingSession implements AutoCloseable {
 
     /**
      * The global L2 norm of the gradients of the last step (before clipping; the factor applied is
-     * {@link #gradScale()}). Fetched from the device on demand.
+     * {@link #gradScale()}). With clipping the update computed it on the device and it is fetched
+     * from there; without, the update does not compute it, and it is summed here from the
+     * gradients (in double), which the update leaves as they are.
      */
     public float gradNorm() {
-        backend.toHost(update, tb.norm);
-        return tb.norm.get(0);
+        if (opt.maxGradNorm() > 0) {
+            backend.toHost(update, tb.norm);
+            return tb.norm.get(0);
+        }
+        if (grouped) backend.toHost(backward, tb.grads);
+        double sq = 0;
+        for (int i = 0, n = tb.grads.getSize(); i < n; i++) {
+            double g = tb.grads.get(i);
+            sq += g * g;
+        }
+        return (float) Math.sqrt(sq);
     }
 
     /** The factor the last step multiplied the gradients by: 1 unless clipping was active. */
