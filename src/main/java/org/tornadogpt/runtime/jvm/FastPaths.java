@@ -543,6 +543,22 @@ public final class FastPaths {
     // the cache store and the embedding are two row copies, run on the caller
     // ------------------------------------------------------------------------------------------
 
+    /** A loop over the heads of a decode step; n, the positions attended to (step[1] + 1), is read when the launch runs. */
+    private abstract class OverPositions extends Ranged {
+        private final IntArray step;
+        int n;
+
+        OverPositions(int heads, IntArray step) {
+            super(heads, 1, 1);
+            this.step = step;
+        }
+
+        @Override
+        void prepare() {
+            n = step.get(1) + 1;
+        }
+    }
+
     // (first, count = NH*Tmax, att, qkv, qkvOff, keys, cacheOff, step, C, NH, Tmax)
     private Launch.FastPath decodeScores(int count, Object[] a) {
         MemorySegment att = seg(a[2]), qkv = seg(a[3]), keys = seg(a[5]);
@@ -551,14 +567,7 @@ public final class FastPaths {
         if (NH <= 0 || C % NH != 0 || count != NH * Tmax) return null;
         int hd = C / NH;
         float scale = 1f / (float) Math.sqrt((float) hd);
-        return new Ranged(NH, 1, 1) {
-            int n;
-
-            @Override
-            void prepare() {
-                n = step.get(1) + 1;
-            }
-
+        return new OverPositions(NH, step) {
             @Override
             void range(int from, int to, int worker) {
                 for (int h = from; h < to; h++) {
@@ -575,14 +584,7 @@ public final class FastPaths {
         MemorySegment att = seg(a[2]);
         IntArray step = (IntArray) a[3];
         int Tmax = i(a[4]);
-        return new Ranged(count, 1, 1) {
-            int n;
-
-            @Override
-            void prepare() {
-                n = step.get(1) + 1;
-            }
-
+        return new OverPositions(count, step) {
             @Override
             void range(int from, int to, int worker) {
                 for (int h = from; h < to; h++) {
@@ -602,14 +604,7 @@ public final class FastPaths {
         IntArray step = (IntArray) a[6];
         if (NH <= 0 || C % NH != 0 || count != C) return null;
         int hd = C / NH;
-        return new Ranged(NH, 1, 1) {
-            int n;
-
-            @Override
-            void prepare() {
-                n = step.get(1) + 1;
-            }
-
+        return new OverPositions(NH, step) {
             @Override
             void range(int from, int to, int worker) {
                 for (int h = from; h < to; h++)
