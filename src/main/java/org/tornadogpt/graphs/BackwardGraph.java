@@ -18,13 +18,13 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * parameter, from the activations the training forward saved ({@link ForwardGraph#buildTraining},
  * same dropout state). Walks the layers in reverse; activation gradients use the per-layer scratch
  * of {@link GradActivations}, parameter gradients accumulate into {@link TrainingBuffers#grads}
- * after the zeroing launches that open the program, except that each weight matrix's one
- * product writes its gradient ({@code =}, {@link Kernels#MATMUL_BACKWARD_WEIGHT_SET}) without reading
- * it, so only the rest is zeroed ({@link #accumulated}): the tied token embedding gets the LM
- * head's product first, its rows are added afterwards.
+ * after the zeroing launch that opens the program, except that each weight matrix's one product
+ * writes its gradient ({@code =}, {@link Kernels#MATMUL_BACKWARD_WEIGHT_SET}) without reading it,
+ * so only the rest is zeroed, in one launch over the runs of {@link #accumulated}: the tied token
+ * embedding gets the LM head's product first, its rows are added afterwards.
  *
  * <pre>
- * zero grads (all but the weight matrices), zero dres
+ * zero grads (the runs between the weight matrices), zero dres
  * loss --xent--> dlogits (over the logits buffer)
  *   --logits_dinp(W_head)--> dln ; --logits_dw(lnf)--> dW_head          (tied: dwte)
  *   dln --lnf(dinp += into dres, dparams)
@@ -60,11 +60,11 @@ public final class BackwardGraph {
         Program prog = new Program("train_backward");
         prog.consumeFromDevice(forward, params, a.tokens, a.targets).consumeFromDevice(forward, a.all());
         prog.onceToDevice(grads).onceToDevice(g.all());
+        if (tb.zeroCount > 0) prog.onceToDevice(tb.zeroRuns);
         prog.everyToDevice(state);
 
-        int[][] gaps = accumulated(p, cfg);
-        for (int k = 0; k < gaps.length; k++)
-            prog.add(Launch.of(ZERO_GRADS + (gaps.length == 1 ? "" : "_" + k), Kernels.GRADIENT_ZERO, 0, gaps[k][1], grads, gaps[k][0]));
+        if (tb.zeroCount > 0)
+            prog.add(Launch.of(ZERO_GRADS, Kernels.GRADIENT_ZERO_RUNS, 0, tb.zeroCount, grads, tb.zeroRuns, tb.zeroRuns.getSize() / 2));
         prog.add(Launch.of(ZERO_DRES, Kernels.GRADIENT_ZERO, 0, btc, g.dres, 0));
         prog.add(Launch.of(backward(CROSS_ENTROPY), Kernels.CROSS_ENTROPY_BACKWARD, 0, bt * V, dlogits, a.probs, a.targets, V, bt));
         prog.add(Launch.of(backward(LOGITS, DINP), Kernels.MATMUL_BACKWARD_INPUT, 0, btc, g.dln, 0, dlogits, 0, params, p.lmHead(), C, V));
@@ -136,7 +136,8 @@ public final class BackwardGraph {
      * without reading them. Only these are zeroed first; zeroing the whole buffer wrote 498 MB per
      * GPT-2 124M step for nothing (15-18 ms).
      */
-    public static int[][] accumulated(ParameterLayout p, GptConfig cfg) {
+    public static int[][] accumulated(ParameterLayout p) {
+        GptConfig cfg = p.config();
         int C = cfg.embDim(), L = cfg.nLayers();
         List<int[]> written = new ArrayList<>(); // {offset, length} of every matrix a product writes
         written.add(new int[] {p.lmHead(), cfg.vocabSize() * C});

@@ -68,6 +68,7 @@ public final class Kernels {
 
     // GradientKernels
     public static final Task4<Integer, Integer, FloatArray, Integer> GRADIENT_ZERO = GradientKernels::zero;
+    public static final Task5<Integer, Integer, FloatArray, IntArray, Integer> GRADIENT_ZERO_RUNS = GradientKernels::zeroRuns;
     public static final Task6<Integer, Integer, FloatArray, FloatArray, Integer, Integer> GRADIENT_NORM_PARTIALS = GradientKernels::normPartials;
     public static final Task6<Integer, Integer, FloatArray, FloatArray, Integer, FloatArray> GRADIENT_CLIP_SCALE = GradientKernels::clipScale;
 

@@ -22,6 +22,8 @@ public final class TrainingBuffers {
     public final FloatArray norm;     // (2) [global gradient L2 norm, factor applied to the gradients]
     public final IntArray ints;       // (StepSlots.INTS) step, dropout seed and threshold, evaluation window
     public final FloatArray floats;   // (StepSlots.FLOATS) AdamW hyper-parameters of this step
+    public final IntArray zeroRuns;   // (2 * runs) {offset, length} of the gradient runs the backward pass zeroes
+    public final int zeroCount;       // their total length
 
     public TrainingBuffers(ParameterLayout layout) {
         int P = layout.size();
@@ -33,5 +35,14 @@ public final class TrainingBuffers {
         norm.set(1, 1f);
         ints = new IntArray(StepSlots.INTS);
         floats = new FloatArray(StepSlots.FLOATS);
+        int[][] runs = BackwardGraph.accumulated(layout);
+        zeroRuns = new IntArray(Math.max(2, 2 * runs.length)); // an empty IntArray is not allowed
+        int total = 0;
+        for (int r = 0; r < runs.length; r++) {
+            zeroRuns.set(2 * r, runs[r][0]);
+            zeroRuns.set(2 * r + 1, runs[r][1]);
+            total += runs[r][1];
+        }
+        zeroCount = total;
     }
 }

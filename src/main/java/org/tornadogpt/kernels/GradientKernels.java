@@ -3,6 +3,7 @@ package org.tornadogpt.kernels;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Whole-buffer gradient operations: zeroing (the explicit first launch of every backward pass) and
@@ -16,6 +17,26 @@ public final class GradientKernels {
     public static void zero(int first, int count, FloatArray g, int off) {
         for (@Parallel int i = 0; i < count; i++) {
             g.set(off + first + i, 0f);
+        }
+    }
+
+    /**
+     * Zeroes runs of g: run r is {@code runs[2r]} (offset) and {@code runs[2r + 1]} (length), for r
+     * &lt; nRuns, in ascending order. One thread per zeroed element: count = the sum of the lengths;
+     * element idx belongs to the run where the lengths before it add up past idx. (The backward
+     * pass zeroes the gradients it accumulates into, about fifty runs between the weight matrices,
+     * in one launch.)
+     */
+    public static void zeroRuns(int first, int count, FloatArray g, IntArray runs, int nRuns) {
+        for (@Parallel int i = 0; i < count; i++) {
+            int idx = first + i;
+            int r = 0;
+            int start = 0;
+            while (r < nRuns - 1 && idx >= start + runs.get(2 * r + 1)) {
+                start += runs.get(2 * r + 1);
+                r++;
+            }
+            g.set(runs.get(2 * r) + idx - start, 0f);
         }
     }
 

@@ -163,6 +163,7 @@ public final class FastPaths {
         if (t == Kernels.ENCODER_BACKWARD_WTE) return encoderBackwardWte(count, a);
         if (t == Kernels.ENCODER_BACKWARD_WPE) return encoderBackwardWpe(count, a);
         if (t == Kernels.GRADIENT_ZERO) return zero(count, a);
+        if (t == Kernels.GRADIENT_ZERO_RUNS) return zeroRuns(count, a);
         if (t == Kernels.GRADIENT_NORM_PARTIALS) return normPartials(count, a);
         if (t == Kernels.ADAMW_UPDATE) return adamw(count, a);
         if (t == Kernels.DECODE_ATTENTION_SCORES) return decodeScores(count, a);
@@ -494,6 +495,23 @@ public final class FastPaths {
         }
         JvmParallel.Chunks fill = (k, worker) -> slices[k].fill((byte) 0);
         return () -> pool.run(chunks, fill);
+    }
+
+    // (first, count = sum of the lengths, g, runs, nRuns): one memset per run, on slices made once;
+    // the runs are fixed when the program is built, so they are read here
+    private Launch.FastPath zeroRuns(int count, Object[] a) {
+        MemorySegment g = seg(a[2]);
+        IntArray runs = (IntArray) a[3];
+        int n = i(a[4]);
+        long total = 0;
+        MemorySegment[] slices = new MemorySegment[n];
+        for (int r = 0; r < n; r++) {
+            slices[r] = g.asSlice((long) runs.get(2 * r) * Float.BYTES, (long) runs.get(2 * r + 1) * Float.BYTES);
+            total += runs.get(2 * r + 1);
+        }
+        if (total != count) return null;
+        JvmParallel.Chunks fill = (r, worker) -> slices[r].fill((byte) 0);
+        return () -> pool.run(n, fill);
     }
 
     // (first, count = blocks, partials, g, n, blocks)

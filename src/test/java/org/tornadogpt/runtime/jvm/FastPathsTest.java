@@ -221,6 +221,12 @@ class FastPathsTest {
             check("dropout backward p=" + p, 0, new Object[] {y, st}, b -> Launch.of("db", Kernels.DROPOUT_BACKWARD, 0, n, (FloatArray) b[0], 2, (IntArray) b[1], 0));
         }
         check("zero", 0, new Object[] {out}, b -> Launch.of("z", Kernels.GRADIENT_ZERO, 0, n, (FloatArray) b[0], 3));
+        if (n >= 40) {
+            // runs of 1, 7 and 2 elements and a long one, with gaps between them and before the end
+            IntArray runs = ints(0, 1, 3, 7, 11, 2, 20, n - 25);
+            check("zero runs", 0, new Object[] {out, runs}, b -> Launch.of("zr", Kernels.GRADIENT_ZERO_RUNS, 0, 1 + 7 + 2 + (n - 25),
+                    (FloatArray) b[0], (IntArray) b[1], 4));
+        }
     }
 
     @ParameterizedTest(name = "B={0} T={1} C={2}")
