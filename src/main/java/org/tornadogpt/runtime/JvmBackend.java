@@ -26,7 +26,7 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
  *
  * <p>Profiling: with the system property {@code tornadogpt.profile} set (or {@link #profile(boolean)}),
  * every launch is timed and {@link #printProfile} prints the time per launch id, with layer numbers
- * folded ({@code l*_qkv}), and so are trailing run numbers ({@code zerograds_*}).
+ * folded ({@code l*_qkv}), and so are trailing numbers ({@code upload_*}).
  */
 public final class JvmBackend implements Backend {
     private final JvmParallel pool;
