@@ -35,8 +35,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Results must not depend on whether code runs interpreted, in C1 or in C2 (a resumed
  *       training run reproduces the uninterrupted one bit for bit, and the JIT state differs
  *       between them): only lanewise add, mul, fma, div, sqrt, min/max, integer and bitwise
- *       ops and conversions, and lane permutations by constant shuffles. Not {@code reduceLanes(ADD)} (the intrinsic adds lanes in another
- *       order than the Java fallback; sums here add the lanes in index order) and not
+ *       ops and conversions, and lane permutations by constant shuffles. Not
+ *       {@code reduceLanes(ADD)} (the intrinsic adds lanes in another order than the Java
+ *       fallback; sums here add the lanes in index order or in a fixed tree) and not
  *       the {@code EXP}/{@code TANH} operators (SVML and the fallback differ in the last bit: exp
  *       and tanh are polynomials built from basic operations, with scalar twins for loop tails).</li>
  *   <li>A vector carried around a loop is never the receiver of a call, only an argument:
@@ -653,8 +654,9 @@ final class VectorKernels {
      * bandwidth on a 2-core AVX-512 machine, eight consecutive rows 0.8 (docs/benchmarks.md,
      * session 8). The eight rows are spread: the range is cut into eight equal runs of rows and
      * step j takes row j of each run, so each of the eight streams reads its run from start to end
-     * instead of starting afresh every 8 rows (rows of 768 floats are 48 cache lines); 4-9% faster
-     * in a whole decode's products (session 9). Each row's sum is the same whatever rows it is
+     * instead of starting afresh every 8 rows (rows of 768 floats are 48 cache lines). With the
+     * lane-sum tree of {@link #laneSums8}, a whole decode's products took 9-20% less time than
+     * eight consecutive rows (session 9). Each row's sum is the same whatever rows it is
      * grouped with, so the bits do not depend on the range. The last (o1 - o0) % 8 rows use
      * {@link #dot}.
      */
