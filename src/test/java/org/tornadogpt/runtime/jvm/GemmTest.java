@@ -203,15 +203,21 @@ class GemmTest {
     // One shape, all three products, one engine
     // ---------------------------------------------------------------------------------------
 
+    /** The forward product's operands: input (n, c), weights (oc, c), bias (oc), output (n, oc), at odd offsets. */
+    record Operands(Buf inp, Buf w, Buf bias, Buf out) {}
+
+    static Operands operands(Arena arena, int n, int c, int oc, SplittableRandom rnd) {
+        return new Operands(buf(arena, (long) n * c, 3, rnd), buf(arena, (long) oc * c, 17, rnd), buf(arena, oc, 5, rnd),
+                buf(arena, (long) n * oc, 1, rnd));
+    }
+
     static void checkShape(GemmEngine e, int n, int c, int oc, boolean withBias, long seed) {
         String tag = e.kernel() + " t=" + e.pool().threads() + " n=" + n + " c=" + c + " oc=" + oc
                 + (withBias ? " bias" : " nobias");
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Arena arena = Arena.ofShared()) {
-            Buf inp = buf(arena, (long) n * c, 3, rnd);
-            Buf w = buf(arena, (long) oc * c, 17, rnd);
-            Buf bias = buf(arena, oc, 5, rnd);
-            Buf out = buf(arena, (long) n * oc, 1, rnd);
+            Operands o = operands(arena, n, c, oc, rnd);
+            Buf inp = o.inp(), w = o.w(), bias = o.bias(), out = o.out();
             // forward must overwrite: poison the output with NaN
             fill(out, Float.NaN);
             float[] before = out.all();
@@ -403,10 +409,8 @@ class GemmTest {
     private static float[][] products(GemmEngine e, int n, int c, int oc, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Arena arena = Arena.ofShared()) {
-            Buf inp = buf(arena, (long) n * c, 3, rnd);
-            Buf w = buf(arena, (long) oc * c, 17, rnd);
-            Buf bias = buf(arena, oc, 5, rnd);
-            Buf out = buf(arena, (long) n * oc, 1, rnd);
+            Operands o = operands(arena, n, c, oc, rnd);
+            Buf inp = o.inp(), w = o.w(), bias = o.bias(), out = o.out();
             Buf dout = buf(arena, (long) n * oc, 9, rnd);
             Buf dinp = buf(arena, (long) n * c, 2, rnd);
             Buf dw = buf(arena, (long) oc * c, 4, rnd);
