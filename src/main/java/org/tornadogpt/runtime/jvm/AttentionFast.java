@@ -95,61 +95,6 @@ final class AttentionFast {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * out[(t0+r)*ldo + j] = sum_{d < kd} a[(t0+r)*lda + d] * bt[d*ldb + j] for r < 4 and
-     * j in [0, nvec*L): four rows of A times a transposed matrix.
-     */
-    private static void abT4(float[] a, int lda, int t0, float[] bt, int ldb, int kd, int nvec, float[] out, int ldo) {
-        int a0 = t0 * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int j = 0;
-        for (; j + 2 <= nvec; j += 2) {
-            int jo = j * L;
-            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-            for (int d = 0; d < kd; d++) {
-                FloatVector b0 = FloatVector.fromArray(S, bt, d * ldb + jo);
-                FloatVector b1 = FloatVector.fromArray(S, bt, d * ldb + jo + L);
-                FloatVector x = FloatVector.broadcast(S, a[a0 + d]);
-                c00 = x.fma(b0, c00);
-                c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[a1 + d]);
-                c10 = x.fma(b0, c10);
-                c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[a2 + d]);
-                c20 = x.fma(b0, c20);
-                c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[a3 + d]);
-                c30 = x.fma(b0, c30);
-                c31 = x.fma(b1, c31);
-            }
-            int o = t0 * ldo + jo;
-            FloatVector.zero(S).add(c00).intoArray(out, o);
-            FloatVector.zero(S).add(c01).intoArray(out, o + L);
-            FloatVector.zero(S).add(c10).intoArray(out, o + ldo);
-            FloatVector.zero(S).add(c11).intoArray(out, o + ldo + L);
-            FloatVector.zero(S).add(c20).intoArray(out, o + 2 * ldo);
-            FloatVector.zero(S).add(c21).intoArray(out, o + 2 * ldo + L);
-            FloatVector.zero(S).add(c30).intoArray(out, o + 3 * ldo);
-            FloatVector.zero(S).add(c31).intoArray(out, o + 3 * ldo + L);
-        }
-        if (j < nvec) {
-            int jo = j * L;
-            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-            for (int d = 0; d < kd; d++) {
-                FloatVector b0 = FloatVector.fromArray(S, bt, d * ldb + jo);
-                c0 = FloatVector.broadcast(S, a[a0 + d]).fma(b0, c0);
-                c1 = FloatVector.broadcast(S, a[a1 + d]).fma(b0, c1);
-                c2 = FloatVector.broadcast(S, a[a2 + d]).fma(b0, c2);
-                c3 = FloatVector.broadcast(S, a[a3 + d]).fma(b0, c3);
-            }
-            int o = t0 * ldo + jo;
-            FloatVector.zero(S).add(c0).intoArray(out, o);
-            FloatVector.zero(S).add(c1).intoArray(out, o + ldo);
-            FloatVector.zero(S).add(c2).intoArray(out, o + 2 * ldo);
-            FloatVector.zero(S).add(c3).intoArray(out, o + 3 * ldo);
-        }
-    }
-
-    /**
      * out[r*ldo + j] = sum_{k in [k0, k1)} a[(r0+r)*ars + k*acs] * b[k*ldb + j] for r < 4 and
      * j in [0, ncols) (ncols a multiple of L): four rows of a strided A times B, two vectors of
      * columns at a time (one for an odd tail).
@@ -279,7 +224,7 @@ final class AttentionFast {
         // scores, 4 query rows at a time, up to the diagonal
         for (int t0 = 0; t0 < T; t0 += 4) {
             int nvec = (Math.min(T, t0 + 4) + L - 1) / L;
-            abT4(q, hd, t0, kt, Tp, hd, nvec, s, Tp);
+            ab4(q, t0, hd, 1, 0, hd, kt, Tp, nvec * L, s, t0 * Tp, Tp);
         }
         // softmax per row; p = probabilities (saved), s = what multiplies v (dropped copy)
         for (int t = 0; t < T; t++) {
@@ -311,7 +256,7 @@ final class AttentionFast {
         float scale = 1f / (float) Math.sqrt((float) hd);
         for (int t0 = 0; t0 < T; t0 += 4) {
             int nvec = (Math.min(T, t0 + 4) + L - 1) / L;
-            abT4(q, hd, t0, kt, Tp, hd, nvec, s, Tp);                             // dP = dy v^T
+            ab4(q, t0, hd, 1, 0, hd, kt, Tp, nvec * L, s, t0 * Tp, Tp);               // dP = dy v^T
         }
         for (int t = 0; t < T; t++) {
             int r = t * Tp;
