@@ -26,7 +26,7 @@ import org.tornadogpt.runtime.jvm.JvmParallel;
  *
  * <p>Profiling: with the system property {@code tornadogpt.profile} set (or {@link #profile(boolean)}),
  * every launch is timed and {@link #printProfile} prints the time per launch id, with layer numbers
- * folded ({@code l*_qkv}), and so are trailing numbers ({@code upload_*}).
+ * folded ({@code l*_qkv}).
  */
 public final class JvmBackend implements Backend {
     private final JvmParallel pool;
@@ -158,7 +158,7 @@ public final class JvmBackend implements Backend {
         for (Compiled c : compiled.values())
             for (Chunked ch : c.launches()) {
                 if (ch.runs == 0) continue;
-                String key = ch.launch.id().replaceAll("l\\d+_", "l*_").replaceAll("_\\d+$", "_*") + (ch.fast != null ? "" : " (portable)");
+                String key = ch.launch.id().replaceAll("l\\d+_", "l*_") + (ch.fast != null ? "" : " (portable)");
                 long[] v = byId.computeIfAbsent(key, k -> new long[3]);
                 v[0] += ch.nanos;
                 v[1] += ch.runs;
